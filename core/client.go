@@ -1,0 +1,120 @@
+package core
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/agentlens/agentlens/core/tracedata"
+)
+
+// Client is the low-level tracing API: spans are started and ended by explicit trace and span
+// ids instead of through a context, for code whose start and end live in different places
+// (callbacks, event handlers). Spans it starts are ordinary spans: they mix with StartSpan's
+// in one tree. A Client is safe for concurrent use.
+type Client struct{}
+
+// NewClient returns a Client on the current tracing configuration.
+func NewClient() *Client { return &Client{} }
+
+// StartTrace starts a new trace whose root span is named name and returns that span; its
+// TraceID and SpanID address it in later calls. With tracing off or sampled out it returns a
+// no-op span with empty ids, which the other methods accept and ignore.
+func (c *Client) StartTrace(name string, opts ...SpanOption) (*Span, error) {
+	_, span := StartSpan(context.Background(), name, opts...)
+	return span, nil
+}
+
+// StartSpan starts a span named name under the span parentID of trace traceID.
+// An unknown trace or parent is an error naming it.
+func (c *Client) StartSpan(name, traceID, parentID string, opts ...SpanOption) (*Span, error) {
+	if traceID == "" || disabled.Load() {
+		return noopSpan, nil
+	}
+	lt, parent, err := findSpan(traceID, parentID)
+	if err != nil {
+		return noopSpan, err
+	}
+	var cfg spanConfig
+	cfg.apply(opts)
+	_, span := lt.rt.start(context.Background(), parent, name, &cfg)
+	return span, nil
+}
+
+// EndSpan ends span spanID of trace traceID, first applying WithOutputs, WithAttributes,
+// WithStatus and WithEndTime options. Ending an unknown or already ended span is an error
+// naming it.
+func (c *Client) EndSpan(traceID, spanID string, opts ...SpanOption) error {
+	if traceID == "" {
+		return nil
+	}
+	_, span, err := findSpan(traceID, spanID)
+	if err != nil {
+		return err
+	}
+	return endWith(span, opts)
+}
+
+// EndTrace ends the root span of trace traceID (see EndSpan for opts), which completes the
+// trace and hands it to export. Spans of the trace still open are not exported.
+func (c *Client) EndTrace(traceID string, opts ...SpanOption) error {
+	if traceID == "" {
+		return nil
+	}
+	lt := active.Load().lookupOrNil(traceID)
+	if lt == nil {
+		return fmt.Errorf("agentlens: trace %q not found: not started, already ended, or not recorded", traceID)
+	}
+	return endWith(lt.root, opts)
+}
+
+// GetTrace returns a finished trace by id; see the package-level GetTrace.
+func (c *Client) GetTrace(ctx context.Context, traceID string) (*tracedata.Trace, error) {
+	return GetTrace(ctx, traceID)
+}
+
+func endWith(span *Span, opts []SpanOption) error {
+	var cfg spanConfig
+	cfg.apply(opts)
+	alreadyEnded := fmt.Errorf("agentlens: span %q of trace %q already ended", span.SpanID(), span.TraceID())
+	if span.ended.Load() {
+		return alreadyEnded
+	}
+	if cfg.hasOutputs {
+		span.SetOutputs(cfg.outputs)
+	}
+	if cfg.hasInputs {
+		span.SetInputs(cfg.inputs)
+	}
+	if cfg.spanType != "" {
+		span.SetSpanType(cfg.spanType)
+	}
+	for _, m := range cfg.attrs {
+		span.SetAttributes(m)
+	}
+	if cfg.status != "" {
+		span.SetStatus(cfg.status, cfg.statusMsg)
+	}
+	if !span.end(cfg.end) {
+		return alreadyEnded
+	}
+	return nil
+}
+
+func findSpan(traceID, spanID string) (*liveTrace, *Span, error) {
+	lt := active.Load().lookupOrNil(traceID)
+	if lt == nil {
+		return nil, nil, fmt.Errorf("agentlens: trace %q not found: not started, already ended, or not recorded", traceID)
+	}
+	s := lt.span(spanID)
+	if s == nil {
+		return nil, nil, fmt.Errorf("agentlens: span %q not found in trace %q", spanID, traceID)
+	}
+	return lt, s, nil
+}
+
+func (rt *runtime) lookupOrNil(traceID string) *liveTrace {
+	if rt == nil {
+		return nil
+	}
+	return rt.lookup(traceID)
+}

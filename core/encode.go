@@ -1,0 +1,83 @@
+package core
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/agentlens/agentlens/internal/jsonenc"
+)
+
+// encode returns the JSON text of v, capped at the configured payload size.
+// It never fails: values JSON cannot encode are recorded as descriptive text.
+func (rt *runtime) encode(v any) string {
+	return rt.capJSON(jsonenc.String(v))
+}
+
+func (rt *runtime) capJSON(js string) string {
+	if max := rt.cfg.maxPayloadBytes; max > 0 && len(js) > max {
+		return jsonenc.Truncate(js, max)
+	}
+	return js
+}
+
+// capText caps plain text at the configured payload size, with a visible marker.
+func (rt *runtime) capText(s string) string {
+	max := rt.cfg.maxPayloadBytes
+	if max <= 0 || len(s) <= max {
+		return s
+	}
+	marker := "...[truncated, " + strconv.Itoa(len(s)) + " bytes total]"
+	cut := max - len(marker)
+	if cut < 0 {
+		cut = 0
+	}
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + marker
+}
+
+// attr converts a user attribute: "mlflow." keys hold JSON text, as MLflow stores them;
+// other keys keep plain OTel values where the value has one.
+func (rt *runtime) attr(key string, v any) attribute.KeyValue {
+	if strings.HasPrefix(key, "mlflow.") {
+		return attribute.String(key, rt.encode(v))
+	}
+	return rt.nativeAttr(key, v)
+}
+
+// nativeAttr converts v to a plain OTel value where it has one, else to its JSON text.
+func (rt *runtime) nativeAttr(key string, v any) attribute.KeyValue {
+	switch x := v.(type) {
+	case string:
+		return attribute.String(key, rt.capText(x))
+	case bool:
+		return attribute.Bool(key, x)
+	case int:
+		return attribute.Int(key, x)
+	case int64:
+		return attribute.Int64(key, x)
+	case int32:
+		return attribute.Int64(key, int64(x))
+	case uint32:
+		return attribute.Int64(key, int64(x))
+	case float64:
+		return attribute.Float64(key, x)
+	case float32:
+		return attribute.Float64(key, float64(x))
+	case []string:
+		return attribute.StringSlice(key, x)
+	case []bool:
+		return attribute.BoolSlice(key, x)
+	case []int:
+		return attribute.IntSlice(key, x)
+	case []int64:
+		return attribute.Int64Slice(key, x)
+	case []float64:
+		return attribute.Float64Slice(key, x)
+	}
+	return attribute.String(key, rt.encode(v))
+}

@@ -1,0 +1,206 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/agentlens/agentlens/core/tracedata"
+)
+
+// exporter moves completed traces off the caller's goroutine: a bounded queue feeds one
+// goroutine that assembles each trace, which then goes to one bounded queue and goroutine per
+// destination, so a slow or stuck destination delays only itself. Nothing here ever blocks
+// the traced code: a full queue drops the trace and counts it.
+type exporter struct {
+	rt    *runtime
+	queue chan *liveTrace
+	sinks []*sink
+
+	sent, done atomic.Uint64 // traces accepted into queue / assembled or dropped
+
+	startOnce sync.Once
+	stopped   atomic.Bool
+	stop      chan struct{}
+	ctx       context.Context // handed to Export; cancelled by shutdown
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+}
+
+type sink struct {
+	dest       Destination
+	queue      chan *tracedata.Trace
+	sent, done atomic.Uint64
+}
+
+func newExporter(rt *runtime) *exporter {
+	e := &exporter{
+		rt:    rt,
+		queue: make(chan *liveTrace, rt.cfg.queueSize),
+		stop:  make(chan struct{}),
+	}
+	e.ctx, e.cancel = context.WithCancel(context.Background())
+	for _, d := range rt.cfg.destinations {
+		e.sinks = append(e.sinks, &sink{dest: d, queue: make(chan *tracedata.Trace, rt.cfg.queueSize)})
+	}
+	return e
+}
+
+// enqueue hands a completed trace to the pipeline without blocking.
+func (e *exporter) enqueue(lt *liveTrace) {
+	if e.stopped.Load() {
+		e.rt.dropTrace("after-shutdown", fmt.Errorf("trace %s completed after Shutdown; dropped", lt.id))
+		return
+	}
+	e.startOnce.Do(e.start)
+	select {
+	case e.queue <- lt:
+		e.sent.Add(1)
+	default:
+		e.rt.dropTrace("queue-full", fmt.Errorf("export queue full (%d traces); trace %s dropped", cap(e.queue), lt.id))
+	}
+}
+
+func (e *exporter) start() {
+	e.wg.Add(1 + len(e.sinks))
+	go e.assembleLoop()
+	for _, s := range e.sinks {
+		go e.sinkLoop(s)
+	}
+}
+
+func (e *exporter) assembleLoop() {
+	defer e.wg.Done()
+	for {
+		select {
+		case <-e.stop:
+			return
+		case lt := <-e.queue:
+			e.process(lt)
+			e.done.Add(1)
+		}
+	}
+}
+
+func (e *exporter) process(lt *liveTrace) {
+	t, err := e.rt.assemble(lt)
+	if err != nil {
+		e.rt.dropTrace("assemble", err)
+		return
+	}
+	e.rt.recent.add(t)
+	for _, s := range e.sinks {
+		select {
+		case s.queue <- t:
+			s.sent.Add(1)
+		default:
+			e.rt.dropTrace("destination-queue-full", fmt.Errorf("queue of destination %T full; trace %s not delivered to it", s.dest, t.Info.TraceID))
+		}
+	}
+}
+
+func (e *exporter) sinkLoop(s *sink) {
+	defer e.wg.Done()
+	for {
+		select {
+		case <-e.stop:
+			return
+		case t := <-s.queue:
+			if err := safeExport(e.ctx, s.dest, t); err != nil {
+				e.rt.stats.failed.Add(1)
+				e.rt.fail(fmt.Sprintf("export %T", s.dest), fmt.Errorf("trace %s: %w", t.Info.TraceID, err))
+			} else {
+				e.rt.stats.exported.Add(1)
+			}
+			s.done.Add(1)
+		}
+	}
+}
+
+func safeExport(ctx context.Context, d Destination, t *tracedata.Trace) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("destination panicked: %v", r)
+		}
+	}()
+	return d.Export(ctx, t)
+}
+
+// pending reports whether traces are still on their way through the pipeline.
+func (e *exporter) pending() bool {
+	if e.done.Load() < e.sent.Load() {
+		return true
+	}
+	for _, s := range e.sinks {
+		if s.done.Load() < s.sent.Load() {
+			return true
+		}
+	}
+	return false
+}
+
+// flush waits until every trace accepted before the call is assembled and handed to every
+// destination (or dropped), or ctx ends.
+func (e *exporter) flush(ctx context.Context) error {
+	target := e.sent.Load()
+	if err := waitUntil(ctx, func() bool { return e.done.Load() >= target }); err != nil {
+		return fmt.Errorf("agentlens: flush: %w", err)
+	}
+	for _, s := range e.sinks {
+		target := s.sent.Load()
+		if err := waitUntil(ctx, func() bool { return s.done.Load() >= target }); err != nil {
+			return fmt.Errorf("agentlens: flush: destination %T: %w", s.dest, err)
+		}
+	}
+	return nil
+}
+
+// waitUntil polls cond with a short backoff until it holds or ctx ends.
+func waitUntil(ctx context.Context, cond func() bool) error {
+	delay := 20 * time.Microsecond
+	for !cond() {
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+		delay = min(delay*2, 5*time.Millisecond)
+	}
+	return nil
+}
+
+func (e *exporter) shutdown(ctx context.Context) error {
+	err := e.flush(ctx)
+	e.stopped.Store(true)
+	e.startOnce.Do(func() {}) // never start after this point
+	close(e.stop)
+	e.cancel()
+	finished := make(chan struct{})
+	go func() {
+		e.wg.Wait()
+		close(finished)
+	}()
+	select {
+	case <-finished:
+	case <-ctx.Done():
+		return errors.Join(err, fmt.Errorf("agentlens: shutdown: destinations still busy: %w", ctx.Err()))
+	}
+	if n := len(e.queue); n > 0 {
+		for range n {
+			e.rt.dropTrace("after-shutdown", errors.New("trace left in the queue at shutdown"))
+		}
+	}
+	for _, s := range e.sinks {
+		if sd, ok := s.dest.(interface{ Shutdown(context.Context) error }); ok {
+			if serr := sd.Shutdown(ctx); serr != nil {
+				err = errors.Join(err, fmt.Errorf("agentlens: shutdown destination %T: %w", s.dest, serr))
+			}
+		}
+	}
+	return err
+}

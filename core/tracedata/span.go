@@ -1,0 +1,146 @@
+package tracedata
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/agentlens/agentlens/spantypes"
+)
+
+// StatusCode is the outcome of a span.
+type StatusCode string
+
+// Span status codes, as MLflow names them.
+const (
+	StatusUnset StatusCode = "UNSET"
+	StatusOK    StatusCode = "OK"
+	StatusError StatusCode = "ERROR"
+)
+
+// Status is a span's status code and, for errors, a message such as "*fs.PathError: open x: no such file".
+type Status struct {
+	Code    StatusCode `json:"code"`
+	Message string     `json:"message"`
+}
+
+// Event is something that happened at a point in a span's life: a stream chunk, an exception.
+// Attribute values are strings, bools, int64s, float64s or slices of one of those.
+type Event struct {
+	Name         string         `json:"name"`
+	TimeUnixNano int64          `json:"time_unix_nano"`
+	Attributes   map[string]any `json:"attributes,omitempty"`
+}
+
+// Link points from a span to a span of another trace, for example the foreign OpenTelemetry
+// span that was active when an agentlens trace started.
+type Link struct {
+	// TraceID is the 32-hex OpenTelemetry trace id of the linked span.
+	TraceID string `json:"trace_id"`
+	// SpanID is the 16-hex span id of the linked span.
+	SpanID     string         `json:"span_id"`
+	Attributes map[string]any `json:"attributes,omitempty"`
+}
+
+// Span is one finished unit of work in a trace.
+type Span struct {
+	// TraceID is the trace's id: "tr-" followed by the 32-hex OpenTelemetry trace id.
+	TraceID string
+	// SpanID is the 16-hex span id.
+	SpanID string
+	// ParentID is the parent's span id, empty for the root span.
+	ParentID          string
+	Name              string
+	StartTimeUnixNano int64
+	EndTimeUnixNano   int64
+	Status            Status
+	// Attributes maps keys to JSON text: a string attribute "x" is stored as `"x"`.
+	Attributes map[string]string
+	Events     []Event
+	Links      []Link
+}
+
+// Attribute returns the JSON text of attribute key, or nil when the span has none.
+func (s *Span) Attribute(key string) json.RawMessage {
+	v, ok := s.Attributes[key]
+	if !ok {
+		return nil
+	}
+	return json.RawMessage(v)
+}
+
+// StringAttribute returns attribute key decoded as a string. A non-string JSON value is
+// returned as its JSON text; a missing attribute as "".
+func (s *Span) StringAttribute(key string) string {
+	v, ok := s.Attributes[key]
+	if !ok {
+		return ""
+	}
+	if len(v) > 0 && v[0] == '"' {
+		var str string
+		if err := json.Unmarshal([]byte(v), &str); err == nil {
+			return str
+		}
+	}
+	return v
+}
+
+// SpanType returns the span's type, spantypes.Unknown when none was recorded.
+func (s *Span) SpanType() string {
+	if t := s.StringAttribute(spantypes.KeySpanType); t != "" {
+		return t
+	}
+	return spantypes.Unknown
+}
+
+// Inputs returns the JSON text of the span's inputs, nil when none were recorded.
+func (s *Span) Inputs() json.RawMessage { return s.Attribute(spantypes.KeySpanInputs) }
+
+// Outputs returns the JSON text of the span's outputs, nil when none were recorded.
+func (s *Span) Outputs() json.RawMessage { return s.Attribute(spantypes.KeySpanOutputs) }
+
+// TokenUsage returns the token usage recorded on the span, and whether there was any.
+func (s *Span) TokenUsage() (TokenUsage, bool) {
+	v, ok := s.Attributes[spantypes.KeyChatTokenUsage]
+	if !ok {
+		return TokenUsage{}, false
+	}
+	var u TokenUsage
+	if err := json.Unmarshal([]byte(v), &u); err != nil {
+		return TokenUsage{}, false
+	}
+	return u, true
+}
+
+// StartTime returns when the span started.
+func (s *Span) StartTime() time.Time { return time.Unix(0, s.StartTimeUnixNano) }
+
+// EndTime returns when the span ended.
+func (s *Span) EndTime() time.Time { return time.Unix(0, s.EndTimeUnixNano) }
+
+// Duration returns how long the span ran.
+func (s *Span) Duration() time.Duration {
+	return time.Duration(s.EndTimeUnixNano - s.StartTimeUnixNano)
+}
+
+// TokenUsage counts the tokens of one model call or, aggregated, of a whole trace.
+type TokenUsage struct {
+	InputTokens  int64 `json:"input_tokens"`
+	OutputTokens int64 `json:"output_tokens"`
+	TotalTokens  int64 `json:"total_tokens"`
+}
+
+// Add returns the sum of u and v.
+func (u TokenUsage) Add(v TokenUsage) TokenUsage {
+	return TokenUsage{
+		InputTokens:  u.InputTokens + v.InputTokens,
+		OutputTokens: u.OutputTokens + v.OutputTokens,
+		TotalTokens:  u.TotalTokens + v.TotalTokens,
+	}
+}
+
+// String renders u compactly, e.g. "12 in / 30 out / 42 total".
+func (u TokenUsage) String() string {
+	return strconv.FormatInt(u.InputTokens, 10) + " in / " + strconv.FormatInt(u.OutputTokens, 10) +
+		" out / " + strconv.FormatInt(u.TotalTokens, 10) + " total"
+}

@@ -1,0 +1,27 @@
+package jsonenc_test
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/agentlens/agentlens/internal/jsonenc"
+)
+
+func Example() {
+	attrs := map[string]any{"query": "what is <mlflow>?", "k": 3, "scores": []float64{0.5, math.NaN()}}
+	fmt.Println(jsonenc.String(attrs))
+
+	// Unencodable parts become descriptive strings; the rest is kept.
+	type call struct {
+		Name string
+		Done chan struct{}
+	}
+	fmt.Println(jsonenc.String(call{Name: "search", Done: make(chan struct{})}))
+
+	js := jsonenc.String(map[string]string{"text": "a long answer that does not fit in the attribute limit at all"})
+	fmt.Println(jsonenc.Truncate(js, 64))
+	// Output:
+	// {"k":3,"query":"what is <mlflow>?","scores":[0.5,"NaN"]}
+	// {"Name":"search","Done":"chan struct {}"}
+	// "{\"text\":\"a long answer ...[truncated, 74 bytes total]"
+}

@@ -1,0 +1,69 @@
+// Package termtext makes untrusted text (span names, model output) safe to print on a
+// terminal: control characters, escape sequences and bidirectional overrides are shown as
+// Go escapes instead of being interpreted.
+package termtext
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Clean returns s with every character that could move the cursor, change colours or
+// reorder text replaced by its Go escape (\x1b, \n, \u202e, ...). Other text, including
+// non-ASCII letters, is kept as is.
+func Clean(s string) string {
+	i := strings.IndexFunc(s, unsafeRune)
+	if i < 0 && utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for len(s) > 0 {
+		r, size := utf8.DecodeRuneInString(s)
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteString(`\x`)
+			b.WriteString(strconv.FormatUint(uint64(s[0]), 16))
+		case unsafeRune(r):
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[:size])
+		}
+		s = s[size:]
+	}
+	return b.String()
+}
+
+// Truncate cuts s to at most n runes, ending with "..." when it was cut.
+func Truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	if n <= 3 {
+		return strings.Repeat(".", n)
+	}
+	cut, count := 0, 0
+	for i := range s {
+		if count == n-3 {
+			cut = i
+			break
+		}
+		count++
+	}
+	return s[:cut] + "..."
+}
+
+func unsafeRune(r rune) bool {
+	if unicode.IsControl(r) {
+		return true
+	}
+	switch {
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f,
+		r == 0x2028, r == 0x2029, r == 0xfeff:
+		return true
+	}
+	return false
+}
