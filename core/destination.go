@@ -101,7 +101,7 @@ func (c *ConsoleDestination) Export(_ context.Context, t *tracedata.Trace) error
 //	   └─ CHAT_MODEL generate OK 8ms tokens=42
 func FormatTree(t *tracedata.Trace) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "trace %s %q %s %s", t.Info.TraceID, termtext.Clean(t.Info.Tags["mlflow.traceName"]),
+	fmt.Fprintf(&b, "trace %s \"%s\" %s %s", t.Info.TraceID, termtext.Clean(t.Info.Tags["mlflow.traceName"]),
 		t.Info.State, t.Info.ExecutionDuration())
 	if u, ok := t.TokenUsage(); ok {
 		fmt.Fprintf(&b, " tokens=%d", u.TotalTokens)

@@ -23,5 +23,5 @@ func Example() {
 	// Output:
 	// {"k":3,"query":"what is <mlflow>?","scores":[0.5,"NaN"]}
 	// {"Name":"search","Done":"chan struct {}"}
-	// "{\"text\":\"a long answer ...[truncated, 74 bytes total]"
+	// "{\"text\":\"a long answer that d...[truncated, 72 bytes total]"
 }

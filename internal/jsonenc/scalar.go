@@ -27,6 +27,14 @@ func appendQuoted[S string | []byte](dst []byte, src S) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(src); {
+		// Skip runs of plain ASCII eight bytes at a time.
+		for i+8 <= len(src) && plainASCII8(uint64(src[i])|uint64(src[i+1])<<8|uint64(src[i+2])<<16|uint64(src[i+3])<<24|
+			uint64(src[i+4])<<32|uint64(src[i+5])<<40|uint64(src[i+6])<<48|uint64(src[i+7])<<56) {
+			i += 8
+		}
+		if i >= len(src) {
+			break
+		}
 		b := src[i]
 		if b < utf8.RuneSelf {
 			if safeASCII[b] {
@@ -74,6 +82,20 @@ func appendQuoted[S string | []byte](dst []byte, src S) []byte {
 	}
 	dst = append(dst, src[start:]...)
 	return append(dst, '"')
+}
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// plainASCII8 reports whether none of the eight bytes packed in x needs
+// escaping: each is ASCII, not a control character, not '"' and not '\\'.
+func plainASCII8(x uint64) bool {
+	// (v - lsb) &^ v & msb is non-zero iff some byte of v is zero.
+	quote := x ^ ('"' * lsb)
+	backslash := x ^ ('\\' * lsb)
+	return (x|(x-0x20*lsb)|((quote-lsb)&^quote)|((backslash-lsb)&^backslash))&msb == 0
 }
 
 // appendFloat formats f exactly as encoding/json does (ES6 number
