@@ -9,7 +9,6 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/agentlens/agentlens/core/tracedata"
 	"github.com/agentlens/agentlens/internal/jsonenc"
@@ -41,7 +40,7 @@ func (rt *runtime) assemble(lt *liveTrace) (t *tracedata.Trace, err error) {
 			rt.dropSpan("late-span", fmt.Errorf("a span of trace %s had not ended when its root ended; it is not exported", lt.id))
 			continue
 		}
-		t.Spans = append(t.Spans, convertSpan(lt.id, s.ro, s == lt.root))
+		t.Spans = append(t.Spans, convertSpan(lt.id, s, s == lt.root))
 	}
 	if rt.cfg.redact != nil {
 		for i := range t.Spans {
@@ -64,7 +63,10 @@ func redact(hook func(*tracedata.Span), s *tracedata.Span) (err error) {
 	return nil
 }
 
-func convertSpan(traceID string, ro sdktrace.ReadOnlySpan, root bool) tracedata.Span {
+// convertSpan reads an ended span: identity, timing, status, events and links from the OTel
+// span, attributes from the span itself.
+func convertSpan(traceID string, span *Span, root bool) tracedata.Span {
+	ro := span.ro
 	sc := ro.SpanContext()
 	s := tracedata.Span{
 		TraceID:           traceID,
@@ -84,9 +86,9 @@ func convertSpan(traceID string, ro sdktrace.ReadOnlySpan, root bool) tracedata.
 	default:
 		s.Status = tracedata.Status{Code: tracedata.StatusUnset}
 	}
-	attrs := ro.Attributes()
-	s.Attributes = make(map[string]string, len(attrs))
-	for _, kv := range attrs {
+	span.mu.Lock()
+	s.Attributes = make(map[string]string, len(span.attrs))
+	for _, kv := range span.attrs {
 		key := string(kv.Key)
 		if kv.Value.Type() == attribute.STRING && strings.HasPrefix(key, "mlflow.") {
 			s.Attributes[key] = kv.Value.AsString() // already JSON text
@@ -94,6 +96,7 @@ func convertSpan(traceID string, ro sdktrace.ReadOnlySpan, root bool) tracedata.
 		}
 		s.Attributes[key] = jsonenc.String(nativeValue(kv.Value))
 	}
+	span.mu.Unlock()
 	for _, ev := range ro.Events() {
 		e := tracedata.Event{Name: ev.Name, TimeUnixNano: ev.Time.UnixNano()}
 		if len(ev.Attributes) > 0 {
@@ -193,15 +196,17 @@ func (rt *runtime) fillInfo(t *tracedata.Trace, id string, up *traceUpdate) {
 // span, with the largest span and the quartiles.
 func sizeStats(t *tracedata.Trace) string {
 	sizes := make([]int, len(t.Spans))
-	for i := range t.Spans {
-		b, err := json.Marshal(t.Spans[i])
-		if err == nil {
-			sizes[i] = len(b)
-		}
-	}
+	buf := make([]byte, 0, 4096)
 	total := 0
-	if b, err := json.Marshal(t); err == nil {
-		total = len(b)
+	for i := range t.Spans {
+		buf = t.Spans[i].AppendJSON(buf[:0])
+		sizes[i] = len(buf)
+		total += len(buf) + 1 // and a comma or the closing bracket
+	}
+	buf = t.Info.AppendJSON(buf[:0])
+	total += len(`{"info":`) + len(buf) + len(`,"data":{"spans":[`) + len("}}")
+	if len(sizes) == 0 {
+		total++ // the closing bracket
 	}
 	slices.Sort(sizes)
 	pct := func(p float64) int {

@@ -3,6 +3,7 @@ package core
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -13,8 +14,24 @@ import (
 // encode returns the JSON text of v, capped at the configured payload size.
 // It never fails: values JSON cannot encode are recorded as descriptive text.
 func (rt *runtime) encode(v any) string {
-	return rt.capJSON(jsonenc.String(v))
+	bp := encodeBuffers.Get().(*[]byte)
+	b := jsonenc.Append((*bp)[:0], v)
+	var js string
+	if max := rt.cfg.maxPayloadBytes; max > 0 && len(b) > max {
+		js = jsonenc.Truncate(string(b), max)
+	} else {
+		js = string(b)
+	}
+	if cap(b) <= 64<<10 { // don't keep huge buffers alive
+		*bp = b
+		encodeBuffers.Put(bp)
+	}
+	return js
 }
+
+// encodeBuffers recycles encoding buffers so that encoding a value costs one allocation:
+// the resulting string.
+var encodeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 func (rt *runtime) capJSON(js string) string {
 	if max := rt.cfg.maxPayloadBytes; max > 0 && len(js) > max {

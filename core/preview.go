@@ -2,6 +2,7 @@ package core
 
 import (
 	"encoding/json"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -17,7 +18,8 @@ func ResponsePreview(outputsJSON string) string { return preview(outputsJSON, "a
 
 func preview(js, role string) string {
 	content := js
-	if len(js) > 0 && js[0] == '{' {
+	// Only chat shapes need parsing, and every chat message has a "role".
+	if len(js) > 0 && js[0] == '{' && strings.Contains(js, `"role"`) {
 		var obj map[string]any
 		if json.Unmarshal([]byte(js), &obj) == nil {
 			if msgs := chatMessages(obj, 0); len(msgs) > 0 {

@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -48,6 +49,33 @@ type Span struct {
 	ended     atomic.Bool
 	statusSet atomic.Bool
 	done      bool // guarded by lt.mu: ended and part of the trace
+
+	// The span's attributes live here rather than in the OTel span: setting them is then a
+	// copy into memory the span already has, and export reads them from here.
+	mu     sync.Mutex
+	attrs  []attribute.KeyValue
+	inline [4]attribute.KeyValue
+}
+
+// setAttrs records attributes, a later value of a key replacing the earlier one.
+// kvs does not escape, so callers' variadic slices stay on their stack.
+func (s *Span) setAttrs(kvs ...attribute.KeyValue) {
+	s.mu.Lock()
+	if s.attrs == nil {
+		s.attrs = s.inline[:0]
+	}
+	for _, kv := range kvs {
+		i := 0
+		for i < len(s.attrs) && s.attrs[i].Key != kv.Key {
+			i++
+		}
+		if i < len(s.attrs) {
+			s.attrs[i] = kv
+		} else {
+			s.attrs = append(s.attrs, kv)
+		}
+	}
+	s.mu.Unlock()
 }
 
 // noopSpan is returned wherever nothing is traced. Placed in a context, it also marks the
@@ -55,6 +83,9 @@ type Span struct {
 var noopSpan = &Span{}
 
 type spanKey struct{}
+
+// newRootOptions starts a root span without allocating options on every call.
+var newRootOptions = []oteltrace.SpanStartOption{oteltrace.WithNewRoot()}
 
 // SpanFromContext returns the active span of ctx, or a no-op span. It never returns nil.
 func SpanFromContext(ctx context.Context) *Span {
@@ -109,7 +140,7 @@ func (rt *runtime) start(ctx context.Context, parent *Span, name string, cfg *sp
 		osp  oteltrace.Span
 		lt   *liveTrace
 	)
-	startOpts := make([]oteltrace.SpanStartOption, 0, 3)
+	var startOpts []oteltrace.SpanStartOption
 	if !cfg.start.IsZero() {
 		startOpts = append(startOpts, oteltrace.WithTimestamp(cfg.start))
 	}
@@ -117,9 +148,12 @@ func (rt *runtime) start(ctx context.Context, parent *Span, name string, cfg *sp
 		if !rt.sample() {
 			return context.WithValue(ctx, spanKey{}, noopSpan), noopSpan
 		}
-		startOpts = append(startOpts, oteltrace.WithNewRoot())
 		if sc := oteltrace.SpanContextFromContext(ctx); sc.IsValid() {
-			startOpts = append(startOpts, oteltrace.WithLinks(oteltrace.Link{SpanContext: sc}))
+			startOpts = append(startOpts, oteltrace.WithNewRoot(), oteltrace.WithLinks(oteltrace.Link{SpanContext: sc}))
+		} else if startOpts == nil {
+			startOpts = newRootOptions
+		} else {
+			startOpts = append(startOpts, oteltrace.WithNewRoot())
 		}
 		octx, osp = rt.tracer.Start(ctx, name, startOpts...)
 		lt = rt.newTrace(osp)
@@ -141,31 +175,30 @@ func (rt *runtime) start(ctx context.Context, parent *Span, name string, cfg *sp
 	if parent == nil {
 		lt.root = s
 	}
+	s.setInitial(cfg) // before the span is reachable from other goroutines
 	if err := lt.add(s); err != nil {
 		osp.End()
 		rt.dropSpan("span-limit", err)
 		return ctx, noopSpan
 	}
-	s.setInitial(cfg)
 	return context.WithValue(octx, spanKey{}, s), s
 }
 
 // setInitial records the attributes a span starts with in one call.
 func (s *Span) setInitial(cfg *spanConfig) {
-	var buf [4]attribute.KeyValue
-	kvs := append(buf[:0], attribute.String(spantypes.KeySpanType, spanTypeJSON(cfg.spanType)))
+	// No other goroutine sees s yet: no lock needed.
+	s.attrs = append(s.inline[:0], attribute.String(spantypes.KeySpanType, spanTypeJSON(cfg.spanType)))
 	if cfg.hasInputs && s.rt.cfg.captureContent {
-		kvs = append(kvs, attribute.String(spantypes.KeySpanInputs, s.rt.encode(cfg.inputs)))
+		s.attrs = append(s.attrs, attribute.String(spantypes.KeySpanInputs, s.rt.encode(cfg.inputs)))
 	}
 	if cfg.hasOutputs && s.rt.cfg.captureContent {
-		kvs = append(kvs, attribute.String(spantypes.KeySpanOutputs, s.rt.encode(cfg.outputs)))
+		s.attrs = append(s.attrs, attribute.String(spantypes.KeySpanOutputs, s.rt.encode(cfg.outputs)))
 	}
 	for _, m := range cfg.attrs {
 		for k, v := range m {
-			kvs = append(kvs, s.rt.attr(k, v))
+			s.setAttrs(s.rt.attr(k, v))
 		}
 	}
-	s.otel.SetAttributes(kvs...)
 }
 
 // spanTypeJSON returns the JSON text of a span type without allocating for the known types.
@@ -219,7 +252,7 @@ func (s *Span) SetInputs(v any) {
 	if !s.IsRecording() || !s.rt.cfg.captureContent {
 		return
 	}
-	s.otel.SetAttributes(attribute.String(spantypes.KeySpanInputs, s.rt.encode(v)))
+	s.setAttrs(attribute.String(spantypes.KeySpanInputs, s.rt.encode(v)))
 }
 
 // SetOutputs records v (JSON-encoded) as the span's outputs.
@@ -227,7 +260,7 @@ func (s *Span) SetOutputs(v any) {
 	if !s.IsRecording() || !s.rt.cfg.captureContent {
 		return
 	}
-	s.otel.SetAttributes(attribute.String(spantypes.KeySpanOutputs, s.rt.encode(v)))
+	s.setAttrs(attribute.String(spantypes.KeySpanOutputs, s.rt.encode(v)))
 }
 
 // SetAttribute records one attribute. Keys starting with "mlflow." get JSON-encoded values,
@@ -237,7 +270,7 @@ func (s *Span) SetAttribute(key string, v any) {
 	if !s.IsRecording() {
 		return
 	}
-	s.otel.SetAttributes(s.rt.attr(key, v))
+	s.setAttrs(s.rt.attr(key, v))
 }
 
 // SetAttributes records several attributes, as SetAttribute does.
@@ -249,7 +282,7 @@ func (s *Span) SetAttributes(attrs map[string]any) {
 	for k, v := range attrs {
 		kvs = append(kvs, s.rt.attr(k, v))
 	}
-	s.otel.SetAttributes(kvs...)
+	s.setAttrs(kvs...)
 }
 
 // SetSpanType changes the span type.
@@ -257,7 +290,7 @@ func (s *Span) SetSpanType(spanType string) {
 	if !s.IsRecording() {
 		return
 	}
-	s.otel.SetAttributes(attribute.String(spantypes.KeySpanType, spanTypeJSON(spanType)))
+	s.setAttrs(attribute.String(spantypes.KeySpanType, spanTypeJSON(spanType)))
 }
 
 // SetTokenUsage records the token usage of a model call, as mlflow.chat.tokenUsage and as the
@@ -277,7 +310,7 @@ func (s *Span) SetTokenUsage(u TokenUsage) {
 	b = append(b, `,"total_tokens":`...)
 	b = strconv.AppendInt(b, u.TotalTokens, 10)
 	b = append(b, '}')
-	s.otel.SetAttributes(
+	s.setAttrs(
 		attribute.String(spantypes.KeyChatTokenUsage, string(b)),
 		attribute.Int64(spantypes.KeyGenAIUsageInputTokens, u.InputTokens),
 		attribute.Int64(spantypes.KeyGenAIUsageOutputTokens, u.OutputTokens),
@@ -289,7 +322,7 @@ func (s *Span) SetChatTools(tools any) {
 	if !s.IsRecording() {
 		return
 	}
-	s.otel.SetAttributes(attribute.String(spantypes.KeyChatTools, s.rt.encode(tools)))
+	s.setAttrs(attribute.String(spantypes.KeyChatTools, s.rt.encode(tools)))
 }
 
 // AddEvent records an event with attributes (values converted as by SetAttribute, minus the

@@ -31,10 +31,10 @@ type TraceUpdate struct {
 }
 
 type traceUpdate struct {
-	tags, metadata                   map[string]string
-	requestPreview, responsePreview  string
-	clientRequestID                  string
-	state                            tracedata.State
+	tags, metadata                  map[string]string
+	requestPreview, responsePreview string
+	clientRequestID                 string
+	state                           tracedata.State
 }
 
 // UpdateCurrentTrace applies u to the trace of the active span of ctx, from any depth of the

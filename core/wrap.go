@@ -23,7 +23,7 @@ func Trace[T any](ctx context.Context, name string, fn func(context.Context) (T,
 	if !span.IsRecording() {
 		return fn(ctx)
 	}
-	span.otel.SetAttributes(attribute.String(spantypes.KeySpanFunctionName, jsonenc.String(funcName(fn))))
+	span.setAttrs(attribute.String(spantypes.KeySpanFunctionName, jsonenc.String(funcName(fn))))
 	return call1(span, func() (T, error) { return fn(ctx) })
 }
 
@@ -36,7 +36,7 @@ func Func0[R any](name string, fn func(context.Context) (R, error), opts ...Span
 		if !span.IsRecording() {
 			return fn(ctx)
 		}
-		span.otel.SetAttributes(attribute.String(spantypes.KeySpanFunctionName, fname))
+		span.setAttrs(attribute.String(spantypes.KeySpanFunctionName, fname))
 		return call1(span, func() (R, error) { return fn(ctx) })
 	}
 }
@@ -162,7 +162,7 @@ func (s *Span) setCall(fname string, names []string, args ...any) {
 		b = append(b, '}')
 		kvs = append(kvs, attribute.String(spantypes.KeySpanInputs, s.rt.capJSON(string(b))))
 	}
-	s.otel.SetAttributes(kvs...)
+	s.setAttrs(kvs...)
 }
 
 // argNames returns the names of n arguments from WithArgNames, "argN" where missing.

@@ -49,13 +49,7 @@ type experimentJSON struct {
 const requestTimeLayout = "2006-01-02T15:04:05.000Z"
 
 // MarshalJSON encodes the trace in MLflow's Trace.to_dict shape.
-func (t Trace) MarshalJSON() ([]byte, error) {
-	spans := t.Spans
-	if spans == nil {
-		spans = []Span{}
-	}
-	return marshalNoEscape(traceJSON{Info: t.Info.toJSON(), Data: dataJSON{Spans: spans}})
-}
+func (t Trace) MarshalJSON() ([]byte, error) { return t.AppendJSON(nil), nil }
 
 // UnmarshalJSON decodes a trace from MLflow's Trace.to_dict shape.
 func (t *Trace) UnmarshalJSON(b []byte) error {
@@ -69,11 +63,14 @@ func (t *Trace) UnmarshalJSON(b []byte) error {
 	}
 	t.Info = info
 	t.Spans = j.Data.Spans
+	if len(t.Spans) == 0 {
+		t.Spans = nil
+	}
 	return nil
 }
 
 // MarshalJSON encodes the info in MLflow's TraceInfo (v3) dict shape.
-func (i TraceInfo) MarshalJSON() ([]byte, error) { return marshalNoEscape(i.toJSON()) }
+func (i TraceInfo) MarshalJSON() ([]byte, error) { return i.AppendJSON(nil), nil }
 
 // UnmarshalJSON decodes the info from MLflow's TraceInfo (v3) dict shape.
 func (i *TraceInfo) UnmarshalJSON(b []byte) error {
@@ -87,22 +84,6 @@ func (i *TraceInfo) UnmarshalJSON(b []byte) error {
 	}
 	*i = info
 	return nil
-}
-
-func (i *TraceInfo) toJSON() infoJSON {
-	j := infoJSON{
-		TraceID:             i.TraceID,
-		ClientRequestID:     i.ClientRequestID,
-		TraceLocation:       locationJSON{Type: "MLFLOW_EXPERIMENT", MLflowExperiment: &experimentJSON{ExperimentID: i.ExperimentID}},
-		RequestTime:         time.UnixMilli(i.TimestampMS).UTC().Format(requestTimeLayout),
-		ExecutionDurationMS: i.ExecutionTimeMS,
-		State:               i.State,
-		RequestPreview:      i.RequestPreview,
-		ResponsePreview:     i.ResponsePreview,
-		TraceMetadata:       i.Metadata,
-		Tags:                i.Tags,
-	}
-	return j
 }
 
 func (j *infoJSON) fromJSON() (TraceInfo, error) {
@@ -145,39 +126,7 @@ type spanJSON struct {
 
 // MarshalJSON encodes the span in MLflow's span dict shape. The attribute
 // "mlflow.traceRequestId", which MLflow requires on every span, is added when missing.
-func (s Span) MarshalJSON() ([]byte, error) {
-	j := spanJSON{
-		TraceID:           s.TraceID,
-		SpanID:            s.SpanID,
-		Name:              s.Name,
-		StartTimeUnixNano: s.StartTimeUnixNano,
-		EndTimeUnixNano:   s.EndTimeUnixNano,
-		Events:            s.Events,
-		Status:            s.Status,
-		Attributes:        s.Attributes,
-		Links:             s.Links,
-		OTelTraceID:       strings.TrimPrefix(s.TraceID, "tr-"),
-	}
-	if s.ParentID != "" {
-		p := s.ParentID
-		j.ParentSpanID = &p
-	}
-	if j.Events == nil {
-		j.Events = []Event{}
-	}
-	if _, ok := s.Attributes[spantypes.KeyTraceRequestID]; !ok && s.TraceID != "" {
-		attrs := make(map[string]string, len(s.Attributes)+1)
-		for k, v := range s.Attributes {
-			attrs[k] = v
-		}
-		attrs[spantypes.KeyTraceRequestID] = strconv.Quote(s.TraceID)
-		j.Attributes = attrs
-	}
-	if j.Attributes == nil {
-		j.Attributes = map[string]string{}
-	}
-	return marshalNoEscape(j)
-}
+func (s Span) MarshalJSON() ([]byte, error) { return s.AppendJSON(nil), nil }
 
 // UnmarshalJSON decodes a span from MLflow's span dict shape.
 func (s *Span) UnmarshalJSON(b []byte) error {
@@ -206,6 +155,9 @@ func (s *Span) UnmarshalJSON(b []byte) error {
 	if len(s.Events) == 0 {
 		s.Events = nil
 	}
+	if len(s.Attributes) == 0 {
+		s.Attributes = nil
+	}
 	return nil
 }
 
@@ -217,13 +169,7 @@ type eventJSON struct {
 
 // MarshalJSON writes float attributes with a decimal point or exponent, so that decoding
 // tells them from integers.
-func (e Event) MarshalJSON() ([]byte, error) {
-	attrs, err := marshalAttrs(e.Attributes)
-	if err != nil {
-		return nil, fmt.Errorf("tracedata: event %q: %w", e.Name, err)
-	}
-	return marshalNoEscape(eventJSON{Name: e.Name, TimeUnixNano: e.TimeUnixNano, Attributes: attrs})
-}
+func (e Event) MarshalJSON() ([]byte, error) { return e.AppendJSON(nil), nil }
 
 // UnmarshalJSON decodes attribute values to string, bool, int64, float64 or slices of them.
 func (e *Event) UnmarshalJSON(b []byte) error {
@@ -246,13 +192,7 @@ type linkJSON struct {
 }
 
 // MarshalJSON writes float attributes so that decoding tells them from integers.
-func (l Link) MarshalJSON() ([]byte, error) {
-	attrs, err := marshalAttrs(l.Attributes)
-	if err != nil {
-		return nil, fmt.Errorf("tracedata: link to %s: %w", l.SpanID, err)
-	}
-	return marshalNoEscape(linkJSON{TraceID: l.TraceID, SpanID: l.SpanID, Attributes: attrs})
-}
+func (l Link) MarshalJSON() ([]byte, error) { return l.AppendJSON(nil), nil }
 
 // UnmarshalJSON decodes a link written by MarshalJSON.
 func (l *Link) UnmarshalJSON(b []byte) error {
@@ -268,21 +208,6 @@ func (l *Link) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func marshalAttrs(m map[string]any) (map[string]json.RawMessage, error) {
-	if len(m) == 0 {
-		return nil, nil
-	}
-	out := make(map[string]json.RawMessage, len(m))
-	for k, v := range m {
-		raw, err := marshalAttrValue(v)
-		if err != nil {
-			return nil, fmt.Errorf("attribute %q: %w", k, err)
-		}
-		out[k] = raw
-	}
-	return out, nil
-}
-
 func unmarshalAttrs(m map[string]json.RawMessage) (map[string]any, error) {
 	if len(m) == 0 {
 		return nil, nil
@@ -296,23 +221,6 @@ func unmarshalAttrs(m map[string]json.RawMessage) (map[string]any, error) {
 		out[k] = v
 	}
 	return out, nil
-}
-
-func marshalAttrValue(v any) (json.RawMessage, error) {
-	switch x := v.(type) {
-	case float64:
-		return appendFloat(nil, x), nil
-	case []float64:
-		b := []byte{'['}
-		for i, f := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendFloat(b, f)
-		}
-		return append(b, ']'), nil
-	}
-	return marshalNoEscape(v)
 }
 
 // appendFloat writes f as JSON that always reads back as a float: with a '.' or an exponent.
@@ -410,16 +318,4 @@ func typedSlice(xs []any) (any, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("unsupported array element %T", xs[0])
-}
-
-// marshalNoEscape is json.Marshal without HTML escaping: trace content is data and must
-// read back exactly as it was written.
-func marshalNoEscape(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
 }

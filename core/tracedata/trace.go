@@ -104,32 +104,44 @@ func (t *Trace) Span(spanID string) *Span {
 }
 
 // Walk visits the spans depth-first, parents before children, siblings in start order.
-// Spans whose parent is not in the trace are visited as extra roots after the real one.
-// depth is 0 for roots.
+// The root span's tree comes first; spans whose parent is not in the trace (or that sit in
+// a parent cycle, which only corrupt data has) are then visited as extra roots, in trace
+// order. depth is 0 for roots. Every span is visited exactly once.
 func (t *Trace) Walk(visit func(s *Span, depth int)) {
 	ids := make(map[string]bool, len(t.Spans))
 	for i := range t.Spans {
 		ids[t.Spans[i].SpanID] = true
 	}
 	children := make(map[string][]*Span, len(t.Spans))
-	var roots []*Span
+	var roots, orphans []*Span
 	for i := range t.Spans {
 		s := &t.Spans[i]
-		if s.ParentID == "" || !ids[s.ParentID] {
+		switch {
+		case s.ParentID == "":
 			roots = append(roots, s)
-			continue
+		case !ids[s.ParentID]:
+			orphans = append(orphans, s)
+		default:
+			children[s.ParentID] = append(children[s.ParentID], s)
 		}
-		children[s.ParentID] = append(children[s.ParentID], s)
 	}
+	visited := make(map[*Span]bool, len(t.Spans))
 	var walk func(s *Span, depth int)
 	walk = func(s *Span, depth int) {
+		if visited[s] {
+			return
+		}
+		visited[s] = true
 		visit(s, depth)
 		for _, c := range children[s.SpanID] {
 			walk(c, depth+1)
 		}
 	}
-	for _, r := range roots {
+	for _, r := range append(roots, orphans...) {
 		walk(r, 0)
+	}
+	for i := range t.Spans {
+		walk(&t.Spans[i], 0)
 	}
 }
 

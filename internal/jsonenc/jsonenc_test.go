@@ -70,6 +70,7 @@ type Tagged struct {
 	Raw        json.RawMessage
 	F32        float32
 	Addr       netip.Addr
+	//lint:ignore SA5008 an invalid tag name is part of what is tested
 	BadTag     string `json:"bad\"tag"`
 	Weird      string `json:"a-b.c@d"`
 	EmptySlice []int  `json:",omitempty"`
@@ -224,7 +225,7 @@ func encodableCases() []struct {
 		{"nil []string", []string(nil)},
 		{"[]int", []int{1, -2, 3}},
 		{"nil []int", []int(nil)},
-		{"[]float64", []float64{0.1, 1e21, 1e-7, -0.0}},
+		{"[]float64", []float64{0.1, 1e21, 1e-7, math.Copysign(0, -1)}},
 		{"nil []float64", []float64(nil)},
 		{"nested", map[string]any{
 			"messages": []any{
@@ -607,5 +608,39 @@ func TestAppendDoesNotAllocate(t *testing.T) {
 		if allocs != 0 {
 			t.Errorf("%s: %v allocs per Append, want 0", name, allocs)
 		}
+	}
+}
+
+// Pools and type caches are shared; run everything concurrently under -race.
+func TestConcurrentUse(t *testing.T) {
+	cases := encodableCases()
+	cyclic := map[string]any{}
+	cyclic["self"] = cyclic
+	values := []any{cyclic, withChan{A: 1}, panicky{}, math.NaN()}
+	for _, tc := range cases {
+		values = append(values, tc.v)
+	}
+	want := make([]string, len(values))
+	for i, v := range values {
+		want[i] = String(v)
+	}
+	done := make(chan struct{})
+	for g := 0; g < 4; g++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			var buf []byte
+			for r := 0; r < 20; r++ {
+				for i, v := range values {
+					buf = Append(buf[:0], v)
+					if string(buf) != want[i] {
+						t.Errorf("value %d: got %s, want %s", i, buf, want[i])
+						return
+					}
+				}
+			}
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		<-done
 	}
 }

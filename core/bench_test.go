@@ -1,0 +1,153 @@
+package core_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+
+	"go.opentelemetry.io/otel/attribute"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
+	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/spantypes"
+)
+
+// The benchmarks compare one agentlens span (start, inputs, outputs, end) with a bare
+// OpenTelemetry SDK span that carries the same attributes, already encoded, so the ratio
+// shows what agentlens adds on top of the OTel SDK it is built on.
+
+var (
+	benchInputs  any = map[string]any{"query": "what is mlflow tracing?", "k": 3}
+	benchOutputs any = "MLflow Tracing records the inputs, outputs and metadata of each step."
+)
+
+func benchOverride(b *testing.B) {
+	b.Helper()
+	// No destination: traces are assembled and kept in the recent-traces buffer only, so the
+	// figure is the cost to the traced code (export runs on its own goroutine).
+	restore, err := core.Override(core.WithQueueSize(1<<16), core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		// Traces the export goroutine could not keep up with are dropped, not waited for;
+		// report how many so that a figure bought by dropping shows.
+		b.ReportMetric(float64(core.GetStats().Dropped)/float64(b.N), "dropped/op")
+		restore()
+	})
+}
+
+func BenchmarkSpan(b *testing.B) {
+	b.Run("agentlens/root", func(b *testing.B) {
+		benchOverride(b)
+		ctx := context.Background()
+		b.ReportAllocs()
+		for range b.N {
+			_, s := core.StartSpan(ctx, "retrieve", core.WithSpanType(spantypes.Retriever))
+			s.SetInputs(benchInputs)
+			s.SetOutputs(benchOutputs)
+			s.End()
+		}
+	})
+	b.Run("agentlens/child", func(b *testing.B) {
+		benchOverride(b)
+		ctx, root := core.StartSpan(context.Background(), "root", core.WithAttributes(nil))
+		defer root.End()
+		b.ReportAllocs()
+		n := 0
+		for range b.N {
+			_, s := core.StartSpan(ctx, "retrieve", core.WithSpanType(spantypes.Retriever))
+			s.SetInputs(benchInputs)
+			s.SetOutputs(benchOutputs)
+			s.End()
+			// Traces of 100 spans: the root's start and end are part of the figure.
+			if n++; n == 100 {
+				root.End()
+				ctx, root = core.StartSpan(context.Background(), "root")
+				n = 0
+			}
+		}
+	})
+	b.Run("otel-sdk/root", func(b *testing.B) {
+		tp := sdktrace.NewTracerProvider()
+		defer func() { _ = tp.Shutdown(context.Background()) }()
+		tracer := tp.Tracer("bench")
+		ctx := context.Background()
+		in := `{"k":3,"query":"what is mlflow tracing?"}`
+		out := `"MLflow Tracing records the inputs, outputs and metadata of each step."`
+		b.ReportAllocs()
+		for range b.N {
+			_, s := tracer.Start(ctx, "retrieve")
+			s.SetAttributes(attribute.String(spantypes.KeySpanType, `"RETRIEVER"`))
+			s.SetAttributes(attribute.String(spantypes.KeySpanInputs, in))
+			s.SetAttributes(attribute.String(spantypes.KeySpanOutputs, out))
+			s.End()
+		}
+	})
+	b.Run("otel-sdk/child", func(b *testing.B) {
+		tp := sdktrace.NewTracerProvider()
+		defer func() { _ = tp.Shutdown(context.Background()) }()
+		tracer := tp.Tracer("bench")
+		ctx, root := tracer.Start(context.Background(), "root")
+		defer root.End()
+		in := `{"k":3,"query":"what is mlflow tracing?"}`
+		out := `"MLflow Tracing records the inputs, outputs and metadata of each step."`
+		b.ReportAllocs()
+		for range b.N {
+			_, s := tracer.Start(ctx, "retrieve")
+			s.SetAttributes(attribute.String(spantypes.KeySpanType, `"RETRIEVER"`))
+			s.SetAttributes(attribute.String(spantypes.KeySpanInputs, in))
+			s.SetAttributes(attribute.String(spantypes.KeySpanOutputs, out))
+			s.End()
+		}
+	})
+	b.Run("otel-sdk+batch/root", func(b *testing.B) {
+		// The usual production setup of the OTel SDK: a batch processor feeding an exporter.
+		tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(discardExporter{}))
+		defer func() { _ = tp.Shutdown(context.Background()) }()
+		tracer := tp.Tracer("bench")
+		ctx := context.Background()
+		in := `{"k":3,"query":"what is mlflow tracing?"}`
+		out := `"MLflow Tracing records the inputs, outputs and metadata of each step."`
+		b.ReportAllocs()
+		for range b.N {
+			_, s := tracer.Start(ctx, "retrieve")
+			s.SetAttributes(attribute.String(spantypes.KeySpanType, `"RETRIEVER"`))
+			s.SetAttributes(attribute.String(spantypes.KeySpanInputs, in))
+			s.SetAttributes(attribute.String(spantypes.KeySpanOutputs, out))
+			s.End()
+		}
+	})
+	b.Run("agentlens/disabled", func(b *testing.B) {
+		benchOverride(b)
+		core.Disable()
+		defer core.Enable()
+		ctx := context.Background()
+		b.ReportAllocs()
+		for range b.N {
+			disabledSpan(ctx)
+		}
+	})
+}
+
+type discardExporter struct{}
+
+func (discardExporter) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error { return nil }
+func (discardExporter) Shutdown(context.Context) error                             { return nil }
+
+func disabledSpan(ctx context.Context) {
+	_, s := core.StartSpan(ctx, "retrieve", core.WithSpanType(spantypes.Retriever))
+	s.SetInputs(benchInputs)
+	s.SetOutputs(benchOutputs)
+	s.End()
+}
+
+func TestDisabledPathAllocatesNothing(t *testing.T) {
+	core.Disable()
+	defer core.Enable()
+	ctx := context.Background()
+	if n := testing.AllocsPerRun(1000, func() { disabledSpan(ctx) }); n != 0 {
+		t.Errorf("disabled span path allocates %v times per call, want 0", n)
+	}
+}
