@@ -189,14 +189,14 @@ func (rt *runtime) fillInfo(t *tracedata.Trace, id string, up *traceUpdate) {
 		b, _ := json.Marshal(u)
 		info.Metadata[spantypes.MetaTokenUsage] = string(b)
 	}
-	info.Metadata[spantypes.MetaSizeStats] = sizeStats(t)
+	info.Metadata[spantypes.MetaSizeStats], rt.scratch = sizeStats(t, rt.scratch[:0])
 }
 
 // sizeStats measures the trace as MLflow does: the JSON size of the whole trace and of each
 // span, with the largest span and the quartiles.
-func sizeStats(t *tracedata.Trace) string {
+// buf is scratch space, returned grown for reuse.
+func sizeStats(t *tracedata.Trace, buf []byte) (string, []byte) {
 	sizes := make([]int, len(t.Spans))
-	buf := make([]byte, 0, 4096)
 	total := 0
 	for i := range t.Spans {
 		buf = t.Spans[i].AppendJSON(buf[:0])
@@ -224,5 +224,5 @@ func sizeStats(t *tracedata.Trace) string {
 		`,"max":` + strconv.Itoa(maxSize) +
 		`,"p25":` + strconv.Itoa(pct(0.25)) +
 		`,"p50":` + strconv.Itoa(pct(0.5)) +
-		`,"p75":` + strconv.Itoa(pct(0.75)) + `}`
+		`,"p75":` + strconv.Itoa(pct(0.75)) + `}`, buf
 }

@@ -28,6 +28,8 @@ func preview(js, role string) string {
 				}
 			}
 		}
+	} else if len(js) > 1 && js[0] == '"' && js[len(js)-1] == '"' && !strings.ContainsAny(js[1:len(js)-1], `"\\`) {
+		content = js[1 : len(js)-1] // a JSON string without escapes is its text, quoted
 	} else if len(js) > 0 && js[0] == '"' {
 		// A plain string input reads better without its JSON quotes.
 		var s string

@@ -145,7 +145,8 @@ func (l *Link) AppendJSON(b []byte) []byte {
 // appendStringMap writes m with sorted keys; a non-empty requestID adds the
 // mlflow.traceRequestId attribute (as JSON text) in its sorted place.
 func appendStringMap(b []byte, m map[string]string, requestID string) []byte {
-	keys := make([]string, 0, len(m)+1)
+	var arr [16]string
+	keys := arr[:0]
 	for k := range m {
 		keys = append(keys, k)
 	}
@@ -161,8 +162,9 @@ func appendStringMap(b []byte, m map[string]string, requestID string) []byte {
 		b = jsonenc.AppendString(b, k)
 		b = append(b, ':')
 		v, ok := m[k]
-		if !ok { // the added request id
-			v = strconv.Quote(requestID)
+		if !ok { // the added request id: the JSON text of a JSON string, as a JSON string
+			b = appendQuotedJSONString(b, requestID)
+			continue
 		}
 		b = jsonenc.AppendString(b, v)
 	}
@@ -202,4 +204,17 @@ func appendAttrValue(b []byte, v any) []byte {
 		return append(b, ']')
 	}
 	return jsonenc.Append(b, v)
+}
+
+// appendQuotedJSONString appends, as a JSON string, the JSON text of the string id.
+func appendQuotedJSONString(b []byte, id string) []byte {
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return jsonenc.AppendString(b, string(jsonenc.AppendString(nil, id)))
+		}
+	}
+	b = append(b, `"\"`...)
+	b = append(b, id...)
+	return append(b, `\""`...)
 }

@@ -3,6 +3,8 @@ package tracedata
 import (
 	"regexp"
 	"time"
+
+	"github.com/agentlens/agentlens/spantypes"
 )
 
 // State is the outcome of a whole trace.
@@ -149,6 +151,16 @@ func (t *Trace) Walk(visit func(s *Span, depth int)) {
 // a span that has usage of its own (a model span's usage already covers its children), and
 // whether any span had usage.
 func (t *Trace) TokenUsage() (TokenUsage, bool) {
+	hasUsage := false
+	for i := range t.Spans {
+		if _, ok := t.Spans[i].Attributes[spantypes.KeyChatTokenUsage]; ok {
+			hasUsage = true
+			break
+		}
+	}
+	if !hasUsage {
+		return TokenUsage{}, false
+	}
 	var total TokenUsage
 	found := false
 	skipBelow := -1
