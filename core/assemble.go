@@ -84,7 +84,8 @@ func convertSpan(traceID string, span *Span, root bool) tracedata.Span {
 	case codes.Error:
 		s.Status = tracedata.Status{Code: tracedata.StatusError, Message: st.Description}
 	default:
-		s.Status = tracedata.Status{Code: tracedata.StatusUnset}
+		// A span that ends without a status set ends OK, as in MLflow.
+		s.Status = tracedata.Status{Code: tracedata.StatusOK}
 	}
 	span.mu.Lock()
 	s.Attributes = make(map[string]string, len(span.attrs))
@@ -199,9 +200,8 @@ func sizeStats(t *tracedata.Trace, buf []byte) (string, []byte) {
 	sizes := make([]int, len(t.Spans))
 	total := 0
 	for i := range t.Spans {
-		buf = t.Spans[i].AppendJSON(buf[:0])
-		sizes[i] = len(buf)
-		total += len(buf) + 1 // and a comma or the closing bracket
+		sizes[i] = t.Spans[i].JSONSize()
+		total += sizes[i] + 1 // and a comma or the closing bracket
 	}
 	buf = t.Info.AppendJSON(buf[:0])
 	total += len(`{"info":`) + len(buf) + len(`,"data":{"spans":[`) + len("}}")

@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"testing"
@@ -99,6 +100,25 @@ func BenchmarkSpan(b *testing.B) {
 			s.SetAttributes(attribute.String(spantypes.KeySpanType, `"RETRIEVER"`))
 			s.SetAttributes(attribute.String(spantypes.KeySpanInputs, in))
 			s.SetAttributes(attribute.String(spantypes.KeySpanOutputs, out))
+			s.End()
+		}
+	})
+	b.Run("otel-sdk+json/child", func(b *testing.B) {
+		// The same bare span, with the inputs and outputs encoded from the same Go values by
+		// encoding/json, as an OTel user recording them would have to.
+		tp := sdktrace.NewTracerProvider()
+		defer func() { _ = tp.Shutdown(context.Background()) }()
+		tracer := tp.Tracer("bench")
+		ctx, root := tracer.Start(context.Background(), "root")
+		defer root.End()
+		b.ReportAllocs()
+		for range b.N {
+			_, s := tracer.Start(ctx, "retrieve")
+			s.SetAttributes(attribute.String(spantypes.KeySpanType, `"RETRIEVER"`))
+			in, _ := json.Marshal(benchInputs)
+			s.SetAttributes(attribute.String(spantypes.KeySpanInputs, string(in)))
+			out, _ := json.Marshal(benchOutputs)
+			s.SetAttributes(attribute.String(spantypes.KeySpanOutputs, string(out)))
 			s.End()
 		}
 	})

@@ -101,8 +101,12 @@ func (c *ConsoleDestination) Export(_ context.Context, t *tracedata.Trace) error
 //	   └─ CHAT_MODEL generate OK 8ms tokens=42
 func FormatTree(t *tracedata.Trace) string {
 	var b strings.Builder
+	took := t.Info.ExecutionDuration()
+	if root := t.RootSpan(); root != nil {
+		took = root.Duration().Round(time.Microsecond)
+	}
 	fmt.Fprintf(&b, "trace %s \"%s\" %s %s", t.Info.TraceID, termtext.Clean(t.Info.Tags["mlflow.traceName"]),
-		t.Info.State, t.Info.ExecutionDuration())
+		t.Info.State, took)
 	if u, ok := t.TokenUsage(); ok {
 		fmt.Fprintf(&b, " tokens=%d", u.TotalTokens)
 	}

@@ -28,7 +28,7 @@ func preview(js, role string) string {
 				}
 			}
 		}
-	} else if len(js) > 1 && js[0] == '"' && js[len(js)-1] == '"' && !strings.ContainsAny(js[1:len(js)-1], `"\\`) {
+	} else if len(js) > 1 && js[0] == '"' && js[len(js)-1] == '"' && plainJSONText(js[1:len(js)-1]) {
 		content = js[1 : len(js)-1] // a JSON string without escapes is its text, quoted
 	} else if len(js) > 0 && js[0] == '"' {
 		// A plain string input reads better without its JSON quotes.
@@ -126,4 +126,15 @@ func cutChars(s string, n int) string {
 		count++
 	}
 	return s
+}
+
+// plainJSONText reports whether s can sit between quotes as a JSON string unchanged: no
+// quote, backslash or control character.
+func plainJSONText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '"' || c == '\\' || c < 0x20 {
+			return false
+		}
+	}
+	return true
 }

@@ -385,9 +385,6 @@ func (s *Span) end(at time.Time) bool {
 	if s == nil || s.otel == nil || !s.ended.CompareAndSwap(false, true) {
 		return false
 	}
-	if !s.statusSet.Load() {
-		s.otel.SetStatus(codes.Ok, "")
-	}
 	if at.IsZero() {
 		s.otel.End()
 	} else {

@@ -171,3 +171,34 @@ func TestSampling(t *testing.T) {
 		t.Error("NaN sampling ratio accepted")
 	}
 }
+
+func TestSizeStatsMatchEncoding(t *testing.T) {
+	rec := agtest.Capture(t)
+	ctx, root := core.StartSpan(context.Background(), "root", core.WithInputs(map[string]any{"q": "héllo \"x\""}))
+	for range core.Seq(ctx, "stream", tokens("a", "b\n")) {
+	}
+	_, c := core.StartSpan(ctx, "child")
+	c.RecordError(errors.New("bad"))
+	c.End()
+	root.End()
+	tr := rec.LastTrace()
+	var stats map[string]int
+	if err := json.Unmarshal([]byte(tr.Info.Metadata[spantypes.MetaSizeStats]), &stats); err != nil {
+		t.Fatal(err)
+	}
+	maxSpan := 0
+	for i := range tr.Spans {
+		maxSpan = max(maxSpan, len(tr.Spans[i].AppendJSON(nil)))
+	}
+	// The total was measured before the size stats were added to the metadata.
+	withoutStats := *tr
+	withoutStats.Info.Metadata = map[string]string{}
+	for k, v := range tr.Info.Metadata {
+		if k != spantypes.MetaSizeStats {
+			withoutStats.Info.Metadata[k] = v
+		}
+	}
+	if stats["num_spans"] != 3 || stats["max"] != maxSpan || stats["total_size_bytes"] != len(withoutStats.AppendJSON(nil)) {
+		t.Errorf("size stats %v; max span %d, trace %d bytes", stats, maxSpan, len(withoutStats.AppendJSON(nil)))
+	}
+}

@@ -69,3 +69,14 @@ func FuzzTruncate(f *testing.F) {
 		}
 	})
 }
+
+func FuzzQuotedLen(f *testing.F) {
+	for _, s := range []string{"", "plain", "q\"b\\s", "\x00\x1f\n\t", "é世\u2028\u2029", "bad\xff\xfe", `{"k":"v"}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := QuotedLen(s), len(AppendString(nil, s)); got != want {
+			t.Fatalf("QuotedLen(%q) = %d, want %d", s, got, want)
+		}
+	})
+}

@@ -42,9 +42,10 @@ type embeddedUnexported struct {
 }
 
 type Tagged struct {
-	Name    string `json:"name"`
-	Age     int    `json:"age,omitempty"`
-	Skip    string `json:"-"`
+	Name string `json:"name"`
+	Age  int    `json:"age,omitempty"`
+	Skip string `json:"-"`
+	//lint:ignore SA5008 a field named "-" is part of what is tested
 	Dash    string `json:"-,"`
 	Inner   Inner  `json:"inner"`
 	Ptr     *Inner `json:"ptr"`

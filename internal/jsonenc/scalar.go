@@ -169,3 +169,40 @@ func appendCompact(dst, src []byte) []byte {
 	}
 	return append(dst, src[start:]...)
 }
+
+// QuotedLen returns len(AppendString(nil, s)), the length of s as a JSON string literal,
+// without writing it: measuring is much cheaper than encoding.
+func QuotedLen(s string) int {
+	n := 2 + len(s)
+	for i := 0; i < len(s); {
+		for i+8 <= len(s) && plainASCII8(uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|
+			uint64(s[i+4])<<32|uint64(s[i+5])<<40|uint64(s[i+6])<<48|uint64(s[i+7])<<56) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if !safeASCII[b] {
+				switch b {
+				case '\\', '"', '\b', '\f', '\n', '\r', '\t':
+					n++ // two-byte escape
+				default:
+					n += 5 // \u00XX
+				}
+			}
+			i++
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case c == utf8.RuneError && size == 1:
+			n += 5 // one byte becomes \ufffd
+		case c == '\u2028' || c == '\u2029':
+			n += 3 // three bytes become \u202X
+		}
+		i += size
+	}
+	return n
+}

@@ -1,0 +1,89 @@
+package tracedata
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/agentlens/agentlens/internal/jsonenc"
+	"github.com/agentlens/agentlens/spantypes"
+)
+
+// JSONSize returns len(s.AppendJSON(nil)) without encoding the span: size statistics are
+// computed for every exported trace, and measuring costs a fraction of encoding.
+func (s *Span) JSONSize() int {
+	q := jsonenc.QuotedLen
+	n := len(`{"trace_id":`) + q(s.TraceID) +
+		len(`,"span_id":`) + q(s.SpanID) +
+		len(`,"parent_span_id":`) +
+		len(`,"name":`) + q(s.Name) +
+		len(`,"start_time_unix_nano":`) + intLen(s.StartTimeUnixNano) +
+		len(`,"end_time_unix_nano":`) + intLen(s.EndTimeUnixNano) +
+		len(`,"events":[`) +
+		len(`],"status":{"code":`) + q(string(s.Status.Code)) +
+		len(`,"message":`) + q(s.Status.Message) +
+		len(`},"attributes":`) +
+		len(`}`)
+	if s.ParentID == "" {
+		n += len("null")
+	} else {
+		n += q(s.ParentID)
+	}
+	for i := range s.Events {
+		if i > 0 {
+			n++
+		}
+		n += s.Events[i].jsonSize()
+	}
+	requestID := ""
+	if _, ok := s.Attributes[spantypes.KeyTraceRequestID]; !ok && s.TraceID != "" {
+		requestID = s.TraceID
+	}
+	n += stringMapSize(s.Attributes, requestID)
+	if len(s.Links) > 0 {
+		n += len(`,"links":[`) + len(`]`) + len(s.Links) - 1
+		for i := range s.Links {
+			n += len(s.Links[i].AppendJSON(nil))
+		}
+	}
+	if id := strings.TrimPrefix(s.TraceID, "tr-"); id != "" {
+		n += len(`,"otel_trace_id":`) + q(id)
+	}
+	return n
+}
+
+func (e *Event) jsonSize() int {
+	n := len(`{"name":`) + jsonenc.QuotedLen(e.Name) + len(`,"time_unix_nano":`) + intLen(e.TimeUnixNano) + len(`}`)
+	if len(e.Attributes) > 0 {
+		n += len(`,"attributes":`) + len(`{}`) + len(e.Attributes) - 1
+		for k, v := range e.Attributes {
+			n += jsonenc.QuotedLen(k) + 1
+			if s, ok := v.(string); ok {
+				n += jsonenc.QuotedLen(s)
+			} else {
+				n += len(appendAttrValue(nil, v))
+			}
+		}
+	}
+	return n
+}
+
+func stringMapSize(m map[string]string, requestID string) int {
+	n := len(`{}`)
+	count := len(m)
+	for k, v := range m {
+		n += jsonenc.QuotedLen(k) + 1 + jsonenc.QuotedLen(v)
+	}
+	if requestID != "" {
+		count++
+		n += jsonenc.QuotedLen(spantypes.KeyTraceRequestID) + 1 + len(appendQuotedJSONString(nil, requestID))
+	}
+	if count > 1 {
+		n += count - 1
+	}
+	return n
+}
+
+func intLen(v int64) int {
+	var buf [20]byte
+	return len(strconv.AppendInt(buf[:0], v, 10))
+}
