@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 
 	"github.com/agentlens/agentlens/core/tracedata"
-	"github.com/agentlens/agentlens/internal/jsonenc"
 	"github.com/agentlens/agentlens/spantypes"
 )
 
@@ -90,12 +88,7 @@ func convertSpan(traceID string, span *Span, root bool) tracedata.Span {
 	span.mu.Lock()
 	s.Attributes = make(map[string]string, len(span.attrs))
 	for _, kv := range span.attrs {
-		key := string(kv.Key)
-		if kv.Value.Type() == attribute.STRING && strings.HasPrefix(key, "mlflow.") {
-			s.Attributes[key] = kv.Value.AsString() // already JSON text
-			continue
-		}
-		s.Attributes[key] = jsonenc.String(nativeValue(kv.Value))
+		s.Attributes[kv.key] = kv.json
 	}
 	span.mu.Unlock()
 	for _, ev := range ro.Events() {

@@ -2,7 +2,6 @@ package core
 
 import (
 	"strconv"
-	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -57,16 +56,17 @@ func (rt *runtime) capText(s string) string {
 	return s[:cut] + marker
 }
 
-// attr converts a user attribute: "mlflow." keys hold JSON text, as MLflow stores them;
-// other keys keep plain OTel values where the value has one.
-func (rt *runtime) attr(key string, v any) attribute.KeyValue {
-	if strings.HasPrefix(key, "mlflow.") {
-		return attribute.String(key, rt.encode(v))
+// attr converts a user attribute to its JSON text, as MLflow stores every attribute.
+// A long string is cut as text, so it stays a readable string ending in the marker.
+func (rt *runtime) attr(key string, v any) spanAttr {
+	if str, ok := v.(string); ok {
+		return spanAttr{key, jsonenc.String(rt.capText(str))}
 	}
-	return rt.nativeAttr(key, v)
+	return spanAttr{key, rt.encode(v)}
 }
 
-// nativeAttr converts v to a plain OTel value where it has one, else to its JSON text.
+// nativeAttr converts an event attribute to a plain OTel value where it has one, else to
+// its JSON text.
 func (rt *runtime) nativeAttr(key string, v any) attribute.KeyValue {
 	switch x := v.(type) {
 	case string:

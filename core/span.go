@@ -53,20 +53,25 @@ type Span struct {
 	// The span's attributes live here rather than in the OTel span: setting them is then a
 	// copy into memory the span already has, and export reads them from here.
 	mu     sync.Mutex
-	attrs  []attribute.KeyValue
-	inline [4]attribute.KeyValue
+	attrs  []spanAttr
+	inline [4]spanAttr
+}
+
+// spanAttr is an attribute as MLflow stores it: a key and the JSON text of its value.
+type spanAttr struct {
+	key, json string
 }
 
 // setAttrs records attributes, a later value of a key replacing the earlier one.
 // kvs does not escape, so callers' variadic slices stay on their stack.
-func (s *Span) setAttrs(kvs ...attribute.KeyValue) {
+func (s *Span) setAttrs(kvs ...spanAttr) {
 	s.mu.Lock()
 	if s.attrs == nil {
 		s.attrs = s.inline[:0]
 	}
 	for _, kv := range kvs {
 		i := 0
-		for i < len(s.attrs) && s.attrs[i].Key != kv.Key {
+		for i < len(s.attrs) && s.attrs[i].key != kv.key {
 			i++
 		}
 		if i < len(s.attrs) {
@@ -187,12 +192,12 @@ func (rt *runtime) start(ctx context.Context, parent *Span, name string, cfg *sp
 // setInitial records the attributes a span starts with in one call.
 func (s *Span) setInitial(cfg *spanConfig) {
 	// No other goroutine sees s yet: no lock needed.
-	s.attrs = append(s.inline[:0], attribute.String(spantypes.KeySpanType, spanTypeJSON(cfg.spanType)))
+	s.attrs = append(s.inline[:0], spanAttr{spantypes.KeySpanType, spanTypeJSON(cfg.spanType)})
 	if cfg.hasInputs && s.rt.cfg.captureContent {
-		s.attrs = append(s.attrs, attribute.String(spantypes.KeySpanInputs, s.rt.encode(cfg.inputs)))
+		s.attrs = append(s.attrs, spanAttr{spantypes.KeySpanInputs, s.rt.encode(cfg.inputs)})
 	}
 	if cfg.hasOutputs && s.rt.cfg.captureContent {
-		s.attrs = append(s.attrs, attribute.String(spantypes.KeySpanOutputs, s.rt.encode(cfg.outputs)))
+		s.attrs = append(s.attrs, spanAttr{spantypes.KeySpanOutputs, s.rt.encode(cfg.outputs)})
 	}
 	for _, m := range cfg.attrs {
 		for k, v := range m {
@@ -252,7 +257,7 @@ func (s *Span) SetInputs(v any) {
 	if !s.IsRecording() || !s.rt.cfg.captureContent {
 		return
 	}
-	s.setAttrs(attribute.String(spantypes.KeySpanInputs, s.rt.encode(v)))
+	s.setAttrs(spanAttr{spantypes.KeySpanInputs, s.rt.encode(v)})
 }
 
 // SetOutputs records v (JSON-encoded) as the span's outputs.
@@ -260,12 +265,12 @@ func (s *Span) SetOutputs(v any) {
 	if !s.IsRecording() || !s.rt.cfg.captureContent {
 		return
 	}
-	s.setAttrs(attribute.String(spantypes.KeySpanOutputs, s.rt.encode(v)))
+	s.setAttrs(spanAttr{spantypes.KeySpanOutputs, s.rt.encode(v)})
 }
 
-// SetAttribute records one attribute. Keys starting with "mlflow." get JSON-encoded values,
-// as MLflow stores them. Other keys keep strings, bools, integers, floats and slices of
-// those as plain OpenTelemetry values; any other value is recorded as its JSON text.
+// SetAttribute records one attribute. Its value is stored as JSON text, as MLflow stores
+// every span attribute (tracedata.Span.Attribute reads it back); values JSON cannot encode
+// are recorded as descriptive text.
 func (s *Span) SetAttribute(key string, v any) {
 	if !s.IsRecording() {
 		return
@@ -278,11 +283,9 @@ func (s *Span) SetAttributes(attrs map[string]any) {
 	if !s.IsRecording() || len(attrs) == 0 {
 		return
 	}
-	kvs := make([]attribute.KeyValue, 0, len(attrs))
 	for k, v := range attrs {
-		kvs = append(kvs, s.rt.attr(k, v))
+		s.setAttrs(s.rt.attr(k, v))
 	}
-	s.setAttrs(kvs...)
 }
 
 // SetSpanType changes the span type.
@@ -290,7 +293,7 @@ func (s *Span) SetSpanType(spanType string) {
 	if !s.IsRecording() {
 		return
 	}
-	s.setAttrs(attribute.String(spantypes.KeySpanType, spanTypeJSON(spanType)))
+	s.setAttrs(spanAttr{spantypes.KeySpanType, spanTypeJSON(spanType)})
 }
 
 // SetTokenUsage records the token usage of a model call, as mlflow.chat.tokenUsage and as the
@@ -311,9 +314,9 @@ func (s *Span) SetTokenUsage(u TokenUsage) {
 	b = strconv.AppendInt(b, u.TotalTokens, 10)
 	b = append(b, '}')
 	s.setAttrs(
-		attribute.String(spantypes.KeyChatTokenUsage, string(b)),
-		attribute.Int64(spantypes.KeyGenAIUsageInputTokens, u.InputTokens),
-		attribute.Int64(spantypes.KeyGenAIUsageOutputTokens, u.OutputTokens),
+		spanAttr{spantypes.KeyChatTokenUsage, string(b)},
+		spanAttr{spantypes.KeyGenAIUsageInputTokens, strconv.FormatInt(u.InputTokens, 10)},
+		spanAttr{spantypes.KeyGenAIUsageOutputTokens, strconv.FormatInt(u.OutputTokens, 10)},
 	)
 }
 
@@ -322,11 +325,11 @@ func (s *Span) SetChatTools(tools any) {
 	if !s.IsRecording() {
 		return
 	}
-	s.setAttrs(attribute.String(spantypes.KeyChatTools, s.rt.encode(tools)))
+	s.setAttrs(spanAttr{spantypes.KeyChatTools, s.rt.encode(tools)})
 }
 
-// AddEvent records an event with attributes (values converted as by SetAttribute, minus the
-// "mlflow." rule).
+// AddEvent records an event with attributes. Strings, bools, integers, floats and slices of
+// those keep their type; other values are recorded as their JSON text.
 func (s *Span) AddEvent(name string, attrs map[string]any) {
 	if !s.IsRecording() {
 		return

@@ -8,8 +8,6 @@ import (
 	"runtime/debug"
 	"strconv"
 
-	"go.opentelemetry.io/otel/attribute"
-
 	"github.com/agentlens/agentlens/internal/jsonenc"
 	"github.com/agentlens/agentlens/spantypes"
 )
@@ -23,7 +21,7 @@ func Trace[T any](ctx context.Context, name string, fn func(context.Context) (T,
 	if !span.IsRecording() {
 		return fn(ctx)
 	}
-	span.setAttrs(attribute.String(spantypes.KeySpanFunctionName, jsonenc.String(funcName(fn))))
+	span.setAttrs(spanAttr{spantypes.KeySpanFunctionName, jsonenc.String(funcName(fn))})
 	return call1(span, func() (T, error) { return fn(ctx) })
 }
 
@@ -36,7 +34,7 @@ func Func0[R any](name string, fn func(context.Context) (R, error), opts ...Span
 		if !span.IsRecording() {
 			return fn(ctx)
 		}
-		span.setAttrs(attribute.String(spantypes.KeySpanFunctionName, fname))
+		span.setAttrs(spanAttr{spantypes.KeySpanFunctionName, fname})
 		return call1(span, func() (R, error) { return fn(ctx) })
 	}
 }
@@ -147,7 +145,7 @@ func (e stringerError) Error() string { return e.s.String() }
 
 // setCall records the function name and the arguments as a JSON object.
 func (s *Span) setCall(fname string, names []string, args ...any) {
-	kvs := []attribute.KeyValue{attribute.String(spantypes.KeySpanFunctionName, fname)}
+	kvs := []spanAttr{{spantypes.KeySpanFunctionName, fname}}
 	if s.rt.cfg.captureContent {
 		b := make([]byte, 0, 64)
 		b = append(b, '{')
@@ -160,7 +158,7 @@ func (s *Span) setCall(fname string, names []string, args ...any) {
 			b = jsonenc.Append(b, a)
 		}
 		b = append(b, '}')
-		kvs = append(kvs, attribute.String(spantypes.KeySpanInputs, s.rt.capJSON(string(b))))
+		kvs = append(kvs, spanAttr{spantypes.KeySpanInputs, s.rt.capJSON(string(b))})
 	}
 	s.setAttrs(kvs...)
 }
