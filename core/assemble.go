@@ -35,7 +35,7 @@ func (rt *runtime) assemble(lt *liveTrace) (t *tracedata.Trace, err error) {
 	t = &tracedata.Trace{Spans: make([]tracedata.Span, 0, len(spans))}
 	for _, s := range spans {
 		if !s.done {
-			rt.dropSpan("late-span", fmt.Errorf("a span of trace %s had not ended when its root ended; it is not exported", lt.id))
+			rt.dropSpan("late-span", "a span of trace %s had not ended when its root ended; it is not exported", lt.id)
 			continue
 		}
 		t.Spans = append(t.Spans, convertSpan(lt.id, s, s == lt.root))

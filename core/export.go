@@ -52,7 +52,7 @@ func newExporter(rt *runtime) *exporter {
 // enqueue hands a completed trace to the pipeline without blocking.
 func (e *exporter) enqueue(lt *liveTrace) {
 	if e.stopped.Load() {
-		e.rt.dropTrace("after-shutdown", fmt.Errorf("trace %s completed after Shutdown; dropped", lt.id))
+		e.rt.dropTrace("after-shutdown", "trace %s completed after Shutdown; dropped", lt.id)
 		return
 	}
 	e.startOnce.Do(e.start)
@@ -60,7 +60,7 @@ func (e *exporter) enqueue(lt *liveTrace) {
 	case e.queue <- lt:
 		e.sent.Add(1)
 	default:
-		e.rt.dropTrace("queue-full", fmt.Errorf("export queue full (%d traces); trace %s dropped", cap(e.queue), lt.id))
+		e.rt.dropTrace("queue-full", "export queue full (%d traces); trace %s dropped", cap(e.queue), lt.id)
 	}
 }
 
@@ -88,7 +88,7 @@ func (e *exporter) assembleLoop() {
 func (e *exporter) process(lt *liveTrace) {
 	t, err := e.rt.assemble(lt)
 	if err != nil {
-		e.rt.dropTrace("assemble", err)
+		e.rt.dropTrace("assemble", "%w", err)
 		return
 	}
 	e.rt.recent.add(t)
@@ -97,7 +97,7 @@ func (e *exporter) process(lt *liveTrace) {
 		case s.queue <- t:
 			s.sent.Add(1)
 		default:
-			e.rt.dropTrace("destination-queue-full", fmt.Errorf("queue of destination %T full; trace %s not delivered to it", s.dest, t.Info.TraceID))
+			e.rt.dropTrace("destination-queue-full", "queue of destination %T full; trace %s not delivered to it", s.dest, t.Info.TraceID)
 		}
 	}
 }
@@ -111,7 +111,7 @@ func (e *exporter) sinkLoop(s *sink) {
 		case t := <-s.queue:
 			if err := safeExport(e.ctx, s.dest, t); err != nil {
 				e.rt.stats.failed.Add(1)
-				e.rt.fail(fmt.Sprintf("export %T", s.dest), fmt.Errorf("trace %s: %w", t.Info.TraceID, err))
+				e.rt.fail(fmt.Sprintf("export %T", s.dest), "trace %s: %w", t.Info.TraceID, err)
 			} else {
 				e.rt.stats.exported.Add(1)
 			}
@@ -192,7 +192,7 @@ func (e *exporter) shutdown(ctx context.Context) error {
 	}
 	if n := len(e.queue); n > 0 {
 		for range n {
-			e.rt.dropTrace("after-shutdown", errors.New("trace left in the queue at shutdown"))
+			e.rt.dropTrace("after-shutdown", "trace left in the queue at shutdown")
 		}
 	}
 	for _, s := range e.sinks {

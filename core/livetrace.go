@@ -41,7 +41,7 @@ func (rt *runtime) newTrace(root oteltrace.Span) *liveTrace {
 	rt.open.mu.Lock()
 	if len(rt.open.traces) >= rt.cfg.maxOpenTraces {
 		rt.open.mu.Unlock()
-		rt.dropTrace("open-trace-limit", fmt.Errorf("%d traces are open, the limit; trace not recorded", rt.cfg.maxOpenTraces))
+		rt.dropTrace("open-trace-limit", "%d traces are open, the limit; trace not recorded", rt.cfg.maxOpenTraces)
 		return nil
 	}
 	rt.open.traces[lt.id] = lt
@@ -97,7 +97,7 @@ func (lt *liveTrace) finish(s *Span) {
 	lt.mu.Lock()
 	if lt.closed {
 		lt.mu.Unlock()
-		lt.rt.dropSpan("late-span", fmt.Errorf("a span of trace %s ended after its root span; it is not exported", lt.id))
+		lt.rt.dropSpan("late-span", "a span of trace %s ended after its root span; it is not exported", lt.id)
 		return
 	}
 	s.done = true

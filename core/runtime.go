@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -86,7 +85,7 @@ func current() *runtime {
 	cfg, err := newConfig(osGetenv, nil)
 	rt := newRuntime(cfg)
 	if err != nil {
-		rt.fail("config", fmt.Errorf("%w; using defaults", err))
+		rt.fail("config", "%w; using defaults", err)
 		cfg, _ = newConfig(func(string) string { return "" }, nil)
 		rt = newRuntime(cfg)
 	}

@@ -183,7 +183,7 @@ func (rt *runtime) start(ctx context.Context, parent *Span, name string, cfg *sp
 	s.setInitial(cfg) // before the span is reachable from other goroutines
 	if err := lt.add(s); err != nil {
 		osp.End()
-		rt.dropSpan("span-limit", err)
+		rt.dropSpan("span-limit", "%w", err)
 		return ctx, noopSpan
 	}
 	return context.WithValue(octx, spanKey{}, s), s

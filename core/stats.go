@@ -1,6 +1,7 @@
 package core
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 )
@@ -45,23 +46,26 @@ func (c *counters) snapshot() Stats {
 	}
 }
 
-// fail counts an internal failure and logs it the first time its kind occurs.
-// Tracing never returns such failures to the traced code.
-func (rt *runtime) fail(kind string, err error) {
+// fail counts an internal failure and logs it the first time its kind occurs; the message
+// is only formatted then. Tracing never returns such failures to the traced code.
+func (rt *runtime) fail(kind, format string, args ...any) {
 	rt.stats.internal.Add(1)
+	if _, seen := rt.stats.logged.Load(kind); seen {
+		return
+	}
 	if _, seen := rt.stats.logged.LoadOrStore(kind, struct{}{}); seen {
 		return
 	}
 	rt.cfg.logger.Warn("agentlens: tracing failure (further ones of this kind are only counted)",
-		"kind", kind, "error", err)
+		"kind", kind, "error", fmt.Errorf(format, args...))
 }
 
-func (rt *runtime) dropTrace(kind string, err error) {
+func (rt *runtime) dropTrace(kind, format string, args ...any) {
 	rt.stats.dropped.Add(1)
-	rt.fail(kind, err)
+	rt.fail(kind, format, args...)
 }
 
-func (rt *runtime) dropSpan(kind string, err error) {
+func (rt *runtime) dropSpan(kind, format string, args ...any) {
 	rt.stats.droppedSpans.Add(1)
-	rt.fail(kind, err)
+	rt.fail(kind, format, args...)
 }

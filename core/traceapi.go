@@ -48,7 +48,7 @@ func UpdateCurrentTrace(ctx context.Context, u TraceUpdate) {
 	lt.mu.Lock()
 	defer lt.mu.Unlock()
 	if lt.closed {
-		lt.rt.fail("late-trace-update", fmt.Errorf("UpdateCurrentTrace on trace %s after it ended; ignored", lt.id))
+		lt.rt.fail("late-trace-update", "UpdateCurrentTrace on trace %s after it ended; ignored", lt.id)
 		return
 	}
 	up := &lt.update
