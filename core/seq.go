@@ -41,22 +41,10 @@ func Seq[T any](ctx context.Context, name string, seq iter.Seq[T], opts ...SpanO
 		}
 		var cfg spanConfig
 		cfg.apply(opts)
-		reducer, _ := cfg.reducer.(func([]T) any)
-		keep := span.rt.cfg.captureContent
-		var chunks []T
-		n := 0
-		defer span.endStream(func() any {
-			if reducer != nil {
-				return reducer(chunks)
-			}
-			return chunks
-		})
+		chunks := chunkRecorder[T]{span: span}
+		defer span.endStream(func() any { return chunks.outputs(cfg.reducer) })
 		seq(func(v T) bool {
-			span.addChunk(n, v)
-			n++
-			if keep {
-				chunks = append(chunks, v)
-			}
+			chunks.add(v)
 			return yield(v)
 		})
 	}
@@ -75,44 +63,50 @@ func Seq2[K, V any](ctx context.Context, name string, seq iter.Seq2[K, V], opts 
 		}
 		var cfg spanConfig
 		cfg.apply(opts)
-		_, fallible := any((*V)(nil)).(*error)
-		keep := span.rt.cfg.captureContent
-		var keys []K
-		var pairs []Pair[K, V]
-		n := 0
-		defer span.endStream(func() any {
-			if fallible {
-				if r, ok := cfg.reducer.(func([]K) any); ok {
-					return r(keys)
-				}
-				return keys
-			}
-			if r, ok := cfg.reducer.(func([]Pair[K, V]) any); ok {
-				return r(pairs)
-			}
-			return pairs
-		})
-		seq(func(k K, v V) bool {
-			if fallible {
+		if _, fallible := any((*V)(nil)).(*error); fallible {
+			keys := chunkRecorder[K]{span: span}
+			defer span.endStream(func() any { return keys.outputs(cfg.reducer) })
+			seq(func(k K, v V) bool {
 				if err, _ := any(v).(error); err != nil {
 					span.RecordError(err)
-					return yield(k, v)
+				} else {
+					keys.add(k)
 				}
-				span.addChunk(n, k)
-				if keep {
-					keys = append(keys, k)
-				}
-			} else {
-				p := Pair[K, V]{k, v}
-				span.addChunk(n, p)
-				if keep {
-					pairs = append(pairs, p)
-				}
-			}
-			n++
+				return yield(k, v)
+			})
+			return
+		}
+		pairs := chunkRecorder[Pair[K, V]]{span: span}
+		defer span.endStream(func() any { return pairs.outputs(cfg.reducer) })
+		seq(func(k K, v V) bool {
+			pairs.add(Pair[K, V]{k, v})
 			return yield(k, v)
 		})
 	}
+}
+
+// chunkRecorder records the items of a stream on its span: one event each, and the items
+// themselves for the outputs when content is captured.
+type chunkRecorder[T any] struct {
+	span  *Span
+	items []T
+	n     int
+}
+
+func (c *chunkRecorder[T]) add(v T) {
+	c.span.addChunk(c.n, v)
+	c.n++
+	if c.span.rt.cfg.captureContent {
+		c.items = append(c.items, v)
+	}
+}
+
+// outputs returns what the reducer makes of the items, or the items.
+func (c *chunkRecorder[T]) outputs(reducer any) any {
+	if r, ok := reducer.(func([]T) any); ok {
+		return r(c.items)
+	}
+	return c.items
 }
 
 // addChunk records one stream chunk event.
