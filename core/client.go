@@ -2,8 +2,10 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
+	"github.com/agentlens/agentlens/core/store"
 	"github.com/agentlens/agentlens/core/tracedata"
 )
 
@@ -117,4 +119,61 @@ func (rt *runtime) lookupOrNil(traceID string) *liveTrace {
 		return nil
 	}
 	return rt.lookup(traceID)
+}
+
+// ErrNoStore is returned (wrapped) by the Client's store methods when the local store is off.
+var ErrNoStore = errors.New("no local store (AGENTLENS_STORE is off)")
+
+// LocalStore returns the local trace store of the current configuration, or nil when it is
+// off. Use it to read traces back (its search, tags and delete are also on Client).
+func LocalStore() *store.Store { return current().store }
+
+// localStore returns the store of the current configuration, after the traces finished so far
+// have reached it.
+func localStore(ctx context.Context) (*store.Store, error) {
+	rt := current()
+	if rt.store == nil {
+		return nil, fmt.Errorf("agentlens: %w", ErrNoStore)
+	}
+	if err := rt.exp.flush(ctx); err != nil {
+		return nil, err
+	}
+	return rt.store, nil
+}
+
+// SearchTraces searches the local store with MLflow's filter grammar; see store.SearchOptions.
+// Traces finished before the call are included.
+func (c *Client) SearchTraces(ctx context.Context, o store.SearchOptions) (store.SearchResult, error) {
+	st, err := localStore(ctx)
+	if err != nil {
+		return store.SearchResult{}, err
+	}
+	return st.SearchTraces(ctx, o)
+}
+
+// DeleteTraces deletes traces from the local store, by age or by ids, and returns how many.
+func (c *Client) DeleteTraces(ctx context.Context, o store.DeleteOptions) (int, error) {
+	st, err := localStore(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return st.DeleteTraces(ctx, o)
+}
+
+// SetTraceTag sets a tag of a trace in the local store.
+func (c *Client) SetTraceTag(ctx context.Context, traceID, key, value string) error {
+	st, err := localStore(ctx)
+	if err != nil {
+		return err
+	}
+	return st.SetTraceTag(ctx, traceID, key, value)
+}
+
+// DeleteTraceTag removes a tag of a trace in the local store.
+func (c *Client) DeleteTraceTag(ctx context.Context, traceID, key string) error {
+	st, err := localStore(ctx)
+	if err != nil {
+		return err
+	}
+	return st.DeleteTraceTag(ctx, traceID, key)
 }

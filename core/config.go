@@ -18,7 +18,12 @@ const (
 	EnvSamplingRatio   = "MLFLOW_TRACE_SAMPLING_RATIO"
 	EnvTraceTimeout    = "MLFLOW_TRACE_TIMEOUT_SECONDS"
 	EnvExperimentID    = "MLFLOW_EXPERIMENT_ID"
+	EnvExperimentName  = "MLFLOW_EXPERIMENT_NAME"
+	EnvStore           = "AGENTLENS_STORE"
 )
+
+// DefaultStorePath is where the local store lives when AGENTLENS_STORE is not set.
+const DefaultStorePath = "agentlens.db"
 
 // Defaults of the bounded buffers.
 const (
@@ -39,6 +44,8 @@ type config struct {
 	maxPayloadBytes  int
 	redact           func(*tracedata.Span)
 	experimentID     string
+	experimentName   string
+	storePath        string // "" when the local store is off
 	queueSize        int
 	maxOpenTraces    int
 	maxSpansPerTrace int
@@ -55,9 +62,8 @@ type optionFunc func(*config)
 
 func (f optionFunc) apply(c *config) { f(c) }
 
-// WithDestinations sets where finished traces go, replacing the default destinations.
-// Nil destinations are ignored; no destination at all keeps traces in memory only
-// (GetTrace still finds recent ones).
+// WithDestinations sets where finished traces go besides the local store (see WithStore).
+// Nil destinations are ignored.
 func WithDestinations(ds ...Destination) Option {
 	return optionFunc(func(c *config) {
 		c.destinations = c.destinations[:0:0]
@@ -105,6 +111,24 @@ func WithRedaction(hook func(span *tracedata.Span)) Option {
 	})
 }
 
+// WithStore sets the path of the local trace store, the default destination of every trace
+// (default: $AGENTLENS_STORE, else ./agentlens.db). "" or "off" turns the store off; traces
+// then go only to the other destinations.
+func WithStore(path string) Option {
+	return optionFunc(func(c *config) {
+		if path == "off" {
+			path = ""
+		}
+		c.storePath = path
+	})
+}
+
+// WithExperimentName makes traces belong to the experiment of that name in the local store,
+// creating it if needed (default: $MLFLOW_EXPERIMENT_NAME). It needs the local store.
+func WithExperimentName(name string) Option {
+	return optionFunc(func(c *config) { c.experimentName = name })
+}
+
 // WithExperimentID sets the MLflow experiment traces belong to (default "0").
 func WithExperimentID(id string) Option {
 	return optionFunc(func(c *config) {
@@ -144,6 +168,7 @@ func WithLogger(l *slog.Logger) Option {
 
 // newConfig builds a configuration from the environment (looked up with getenv) and then
 // the options, which win. A malformed environment value is an error naming the variable.
+// A nil getenv reads no environment at all (Override): the local store is then off.
 func newConfig(getenv func(string) string, opts []Option) (config, error) {
 	c := config{
 		samplingRatio:    1,
@@ -156,8 +181,10 @@ func newConfig(getenv func(string) string, opts []Option) (config, error) {
 		recentTraces:     DefaultRecentTraces,
 		logger:           slog.Default(),
 	}
-	if err := c.fromEnv(getenv); err != nil {
-		return c, err
+	if getenv != nil {
+		if err := c.fromEnv(getenv); err != nil {
+			return c, err
+		}
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -198,6 +225,17 @@ func (c *config) fromEnv(getenv func(string) string) error {
 	}
 	if v := strings.TrimSpace(getenv(EnvExperimentID)); v != "" {
 		c.experimentID = v
+	}
+	if v := strings.TrimSpace(getenv(EnvExperimentName)); v != "" {
+		c.experimentName = v
+	}
+	switch v := strings.TrimSpace(getenv(EnvStore)); v {
+	case "":
+		c.storePath = DefaultStorePath
+	case "off":
+		c.storePath = ""
+	default:
+		c.storePath = v
 	}
 	return nil
 }

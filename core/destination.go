@@ -24,6 +24,15 @@ type Destination interface {
 	Export(ctx context.Context, t *tracedata.Trace) error
 }
 
+// BatchDestination is a Destination that can also take several traces in one call. When
+// traces queue up for it, the pipeline hands them over together (up to 256 at a time), which
+// lets a store write them in one transaction. ExportBatch has Export's contract; a failure
+// counts every trace of the batch as failed.
+type BatchDestination interface {
+	Destination
+	ExportBatch(ctx context.Context, traces []*tracedata.Trace) error
+}
+
 // MemoryDestination keeps finished traces in memory, for tests and small tools.
 // It is safe for concurrent use.
 type MemoryDestination struct {

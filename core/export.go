@@ -102,31 +102,58 @@ func (e *exporter) process(lt *liveTrace) {
 	}
 }
 
+// maxExportBatch bounds how many queued traces go to a BatchDestination in one call.
+const maxExportBatch = 256
+
 func (e *exporter) sinkLoop(s *sink) {
 	defer e.wg.Done()
+	batcher, _ := s.dest.(BatchDestination)
+	batch := make([]*tracedata.Trace, 0, maxExportBatch)
 	for {
 		select {
 		case <-e.stop:
 			return
 		case t := <-s.queue:
-			if err := safeExport(e.ctx, s.dest, t); err != nil {
-				e.rt.stats.failed.Add(1)
-				e.rt.fail(fmt.Sprintf("export %T", s.dest), "trace %s: %w", t.Info.TraceID, err)
-			} else {
-				e.rt.stats.exported.Add(1)
+			batch = append(batch[:0], t)
+			// Traces that queued up while the destination was busy go together.
+		drain:
+			for batcher != nil && len(batch) < maxExportBatch {
+				select {
+				case t := <-s.queue:
+					batch = append(batch, t)
+				default:
+					break drain
+				}
 			}
-			s.done.Add(1)
+			if batcher != nil && len(batch) > 1 {
+				e.account(s, batch[0], len(batch), safeExport(func() error { return batcher.ExportBatch(e.ctx, batch) }))
+			} else {
+				for _, t := range batch {
+					e.account(s, t, 1, safeExport(func() error { return s.dest.Export(e.ctx, t) }))
+				}
+			}
+			s.done.Add(uint64(len(batch)))
 		}
 	}
 }
 
-func safeExport(ctx context.Context, d Destination, t *tracedata.Trace) (err error) {
+// account counts the outcome of exporting n traces, the first being first, to s.
+func (e *exporter) account(s *sink, first *tracedata.Trace, n int, err error) {
+	if err != nil {
+		e.rt.stats.failed.Add(uint64(n))
+		e.rt.fail(fmt.Sprintf("export %T", s.dest), "%d trace(s) from %s on: %w", n, first.Info.TraceID, err)
+		return
+	}
+	e.rt.stats.exported.Add(uint64(n))
+}
+
+func safeExport(export func() error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("destination panicked: %v", r)
 		}
 	}()
-	return d.Export(ctx, t)
+	return export()
 }
 
 // pending reports whether traces are still on their way through the pipeline.

@@ -1,11 +1,16 @@
 package core_test
 
 import (
+	"os"
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/agentlens/agentlens/core"
 )
 
 func TestMain(m *testing.M) {
+	// Tests that configure from the environment must not write ./agentlens.db here.
+	os.Setenv(core.EnvStore, "off")
 	goleak.VerifyTestMain(m)
 }

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -10,6 +11,8 @@ import (
 
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	oteltrace "go.opentelemetry.io/otel/trace"
+
+	"github.com/agentlens/agentlens/core/store"
 )
 
 // ScopeName is the instrumentation scope of the spans core creates.
@@ -23,6 +26,7 @@ const Version = "0.1.0"
 // reconfiguration never moves a trace half-way.
 type runtime struct {
 	cfg    config
+	store  *store.Store // the local store, also first of cfg.destinations; nil when off
 	tp     *sdktrace.TracerProvider
 	tracer oteltrace.Tracer
 	open   registry
@@ -46,7 +50,28 @@ var (
 	lastActive atomic.Pointer[string]
 )
 
-func newRuntime(cfg config) *runtime {
+func newRuntime(cfg config) (*runtime, error) {
+	var st *store.Store
+	if cfg.storePath != "" {
+		var err error
+		if st, err = store.Open(cfg.storePath); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.experimentName != "" {
+		if st == nil {
+			return nil, fmt.Errorf("agentlens: experiment name %q needs the local store, which is off", cfg.experimentName)
+		}
+		exp, err := st.EnsureExperiment(context.Background(), cfg.experimentName)
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		cfg.experimentID = exp.ID
+	}
+	if st != nil {
+		cfg.destinations = append([]Destination{st}, cfg.destinations...)
+	}
 	tp := sdktrace.NewTracerProvider(
 		sdktrace.WithSampler(sdktrace.AlwaysSample()),
 		// Stream spans carry one event per chunk; our own limits bound memory instead.
@@ -61,6 +86,7 @@ func newRuntime(cfg config) *runtime {
 	)
 	rt := &runtime{
 		cfg:       cfg,
+		store:     st,
 		tp:        tp,
 		tracer:    tp.Tracer(ScopeName, oteltrace.WithInstrumentationVersion(Version)),
 		sweepStop: make(chan struct{}),
@@ -69,7 +95,7 @@ func newRuntime(cfg config) *runtime {
 	rt.open.traces = make(map[string]*liveTrace)
 	rt.recent.init(cfg.recentTraces)
 	rt.exp = newExporter(rt)
-	return rt
+	return rt, nil
 }
 
 // current returns the active runtime, configuring one from the environment on first use.
@@ -83,11 +109,15 @@ func current() *runtime {
 		return rt
 	}
 	cfg, err := newConfig(osGetenv, nil)
-	rt := newRuntime(cfg)
+	var rt *runtime
+	if err == nil {
+		rt, err = newRuntime(cfg)
+	}
 	if err != nil {
-		rt.fail("config", "%w; using defaults", err)
-		cfg, _ = newConfig(func(string) string { return "" }, nil)
-		rt = newRuntime(cfg)
+		// Tracing must not fail the program: run without the environment's settings.
+		cfg, _ = newConfig(nil, nil)
+		rt, _ = newRuntime(cfg)
+		rt.fail("config", "%w; tracing uses the defaults without a local store", err)
 	}
 	active.Store(rt)
 	return rt
@@ -103,8 +133,12 @@ func Configure(opts ...Option) error {
 	if err != nil {
 		return err
 	}
+	rt, err := newRuntime(cfg)
+	if err != nil {
+		return err
+	}
 	configMu.Lock()
-	old := active.Swap(newRuntime(cfg))
+	old := active.Swap(rt)
 	configMu.Unlock()
 	if old != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -114,16 +148,21 @@ func Configure(opts ...Option) error {
 	return nil
 }
 
-// Override installs a configuration built from opts alone (the environment is not read) and
+// Override installs a configuration built from opts alone (the environment is not read, so
+// the local store is off unless WithStore is given) and
 // returns a function that flushes and shuts it down and puts the previous configuration back.
 // It is meant for tests (see package tracetest); overrides must be restored in reverse order.
 func Override(opts ...Option) (restore func(), err error) {
-	cfg, err := newConfig(func(string) string { return "" }, opts)
+	cfg, err := newConfig(nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	rt, err := newRuntime(cfg)
 	if err != nil {
 		return nil, err
 	}
 	configMu.Lock()
-	prev := active.Swap(newRuntime(cfg))
+	prev := active.Swap(rt)
 	configMu.Unlock()
 	return func() {
 		configMu.Lock()

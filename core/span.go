@@ -100,6 +100,16 @@ func SpanFromContext(ctx context.Context) *Span {
 	return noopSpan
 }
 
+// ContextWithSpan returns a copy of ctx in which s is the active span: StartSpan, the
+// wrappers and UpdateCurrentTrace then work under it. Use it to continue, with context-based
+// code, a span started by a Client.
+func ContextWithSpan(ctx context.Context, s *Span) context.Context {
+	if s == nil || s.otel == nil {
+		return context.WithValue(ctx, spanKey{}, noopSpan)
+	}
+	return context.WithValue(oteltrace.ContextWithSpan(ctx, s.otel), spanKey{}, s)
+}
+
 // Suppress returns a context under which nothing is traced: StartSpan, the wrappers and the
 // autolog adapters record nothing below it. Use it for an evaluator's own model calls or
 // health checks.

@@ -97,7 +97,7 @@ func LastActiveTraceID() string {
 }
 
 // ErrTraceNotFound is returned (wrapped) for a trace id that no configured place knows.
-var ErrTraceNotFound = errors.New("trace not found")
+var ErrTraceNotFound = tracedata.ErrTraceNotFound
 
 // TraceReader is implemented by destinations that can read traces back (the local store).
 type TraceReader interface {

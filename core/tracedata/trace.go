@@ -1,11 +1,15 @@
 package tracedata
 
 import (
+	"errors"
 	"regexp"
 	"time"
 
 	"github.com/agentlens/agentlens/spantypes"
 )
+
+// ErrTraceNotFound is returned (wrapped, with the id) for a trace id that is not known.
+var ErrTraceNotFound = errors.New("trace not found")
 
 // State is the outcome of a whole trace.
 type State string

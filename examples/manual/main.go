@@ -145,6 +145,8 @@ func answer(ctx context.Context, question string) (string, error) {
 }
 
 func main() {
+	// Traces go to the local store (./agentlens.db unless AGENTLENS_STORE says otherwise)
+	// and, for this demo, are also printed as trees.
 	if err := core.Configure(core.WithDestinations(core.NewConsoleDestination(os.Stdout))); err != nil {
 		log.Fatal(err)
 	}
@@ -164,9 +166,13 @@ func main() {
 	if err := core.Flush(context.Background()); err != nil {
 		log.Fatal(err)
 	}
-	t, err := core.GetTrace(context.Background(), core.LastActiveTraceID())
+	id := core.LastActiveTraceID()
+	t, err := core.GetTrace(context.Background(), id)
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("request preview: %q\nresponse preview: %q\n", t.Info.RequestPreview, t.Info.ResponsePreview)
+	if st := core.LocalStore(); st != nil {
+		fmt.Printf("\nstored in %s; see it again with:\n  go run ./cmd/agentlens --store %s traces show %s\n", st.Path(), st.Path(), id)
+	}
 }

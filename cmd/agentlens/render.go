@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/internal/termtext"
+	"github.com/agentlens/agentlens/spantypes"
+)
+
+// Widths, in characters, of the untrusted text the CLI prints.
+const (
+	nameWidth    = 40
+	previewWidth = 60
+	detailWidth  = 100
+	errorWidth   = 120 // as core.FormatTree
+)
+
+const startLayout = "2006-01-02 15:04:05"
+
+// safe makes untrusted text printable (escapes) and cuts it to n characters.
+func safe(s string, n int) string {
+	return termtext.Truncate(termtext.Clean(s), n)
+}
+
+// orDash returns "-" for an empty cell, so that a table's columns stay aligned.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// writeTraceTable prints traces as an aligned table.
+func writeTraceTable(w io.Writer, traces []tracedata.TraceInfo) error {
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "TRACE ID\tNAME\tSTATE\tSTART\tDURATION\tTOKENS\tREQUEST")
+	for i := range traces {
+		t := &traces[i]
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+			termtext.Clean(t.TraceID),
+			orDash(safe(t.Tags[spantypes.TagTraceName], nameWidth)),
+			orDash(termtext.Clean(string(t.State))),
+			time.UnixMilli(t.TimestampMS).UTC().Format(startLayout),
+			t.ExecutionDuration(),
+			totalTokens(t),
+			orDash(safe(t.RequestPreview, previewWidth)))
+	}
+	return tw.Flush()
+}
+
+// totalTokens reads the trace's total tokens from its metadata, "-" when it has none.
+func totalTokens(t *tracedata.TraceInfo) string {
+	v, ok := t.Metadata[spantypes.MetaTokenUsage]
+	if !ok {
+		return "-"
+	}
+	var u tracedata.TokenUsage
+	if err := json.Unmarshal([]byte(v), &u); err != nil {
+		return "-"
+	}
+	return strconv.FormatInt(u.TotalTokens, 10)
+}
+
+// Tree guides, as core.FormatTree draws them.
+const (
+	guideBranch = "├─ "
+	guideLast   = "└─ "
+	guideDown   = "│  "
+	guideNone   = "   "
+)
+
+// writeTree prints a trace as core.FormatTree does (a header line, then one line per span,
+// indented under its parent), with up to two detail lines under each span: its inputs and
+// outputs as JSON. The detail lines continue the tree's vertical guides, and a "│" links a
+// span's details to its children.
+//
+//	trace tr-3f2a... "pipeline" OK 12ms tokens=42
+//	└─ CHAIN pipeline OK 12ms tokens=42
+//	   │  in:  "what is agentlens?"
+//	   ├─ RETRIEVER retrieve OK 3ms
+//	   │     in:  {"query":"agentlens"}
+//	   └─ CHAT_MODEL generate OK 8ms tokens=42
+//	         out: "agentlens records Go agent runs as MLflow traces"
+func writeTree(w io.Writer, t *tracedata.Trace) error {
+	var b strings.Builder
+	took := t.Info.ExecutionDuration()
+	if root := t.RootSpan(); root != nil {
+		took = root.Duration().Round(time.Microsecond)
+	}
+	fmt.Fprintf(&b, "trace %s \"%s\" %s %s", termtext.Clean(t.Info.TraceID),
+		termtext.Clean(t.Info.Tags[spantypes.TagTraceName]), termtext.Clean(string(t.Info.State)), took)
+	if u, ok := t.TokenUsage(); ok {
+		fmt.Fprintf(&b, " tokens=%d", u.TotalTokens)
+	}
+	b.WriteByte('\n')
+
+	type line struct {
+		span  *tracedata.Span
+		depth int
+	}
+	var lines []line
+	t.Walk(func(s *tracedata.Span, depth int) { lines = append(lines, line{s, depth}) })
+	// last[d] tells whether the most recent span at depth d is the last of its siblings.
+	last := make([]bool, 0, 8)
+	for i, l := range lines {
+		isLast := true
+		for _, next := range lines[i+1:] {
+			if next.depth < l.depth {
+				break
+			}
+			if next.depth == l.depth {
+				isLast = false
+				break
+			}
+		}
+		hasChildren := i+1 < len(lines) && lines[i+1].depth == l.depth+1
+		last = append(last[:l.depth], isLast)
+
+		var guides strings.Builder
+		for d := 0; d < l.depth; d++ {
+			if last[d] {
+				guides.WriteString(guideNone)
+			} else {
+				guides.WriteString(guideDown)
+			}
+		}
+		b.WriteString(guides.String())
+		if isLast {
+			b.WriteString(guideLast)
+		} else {
+			b.WriteString(guideBranch)
+		}
+		s := l.span
+		fmt.Fprintf(&b, "%s %s %s %s", termtext.Clean(s.SpanType()), termtext.Clean(s.Name),
+			termtext.Clean(string(s.Status.Code)), s.Duration().Round(time.Microsecond))
+		if u, ok := s.TokenUsage(); ok {
+			fmt.Fprintf(&b, " tokens=%d", u.TotalTokens)
+		}
+		if s.Status.Code == tracedata.StatusError && s.Status.Message != "" {
+			fmt.Fprintf(&b, " (%s)", safe(s.Status.Message, errorWidth))
+		}
+		b.WriteByte('\n')
+
+		// Detail lines: the span's own guide continues while it has later siblings, and a
+		// second guide leads down to its children.
+		if isLast {
+			guides.WriteString(guideNone)
+		} else {
+			guides.WriteString(guideDown)
+		}
+		if hasChildren {
+			guides.WriteString(guideDown)
+		} else {
+			guides.WriteString(guideNone)
+		}
+		for _, d := range []struct {
+			label string
+			value json.RawMessage
+		}{{"in:  ", s.Inputs()}, {"out: ", s.Outputs()}} {
+			if d.value == nil {
+				continue
+			}
+			b.WriteString(guides.String())
+			b.WriteString(d.label)
+			b.WriteString(detailJSON(d.value))
+			b.WriteByte('\n')
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// detailJSON renders a span's inputs or outputs on one line: compacted JSON, escaped and cut.
+func detailJSON(v json.RawMessage) string {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, v); err == nil {
+		v = buf.Bytes()
+	}
+	return safe(string(v), detailWidth)
+}

@@ -1,0 +1,330 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/spantypes"
+)
+
+// SearchOptions selects and orders traces.
+type SearchOptions struct {
+	// ExperimentIDs limits the search to these experiments; empty means all.
+	ExperimentIDs []string
+	// Filter is an MLflow filter string (see the package documentation); empty matches all.
+	Filter string
+	// OrderBy lists sort keys such as "timestamp_ms DESC" (the default) or "execution_time_ms".
+	OrderBy []string
+	// MaxResults caps the page size; 0 means DefaultMaxResults.
+	MaxResults int
+	// PageToken continues a search from the NextPageToken of the previous page.
+	PageToken string
+}
+
+// Search page sizes.
+const (
+	DefaultMaxResults = 100
+	MaxMaxResults     = 50000
+)
+
+// SearchResult is one page of a search.
+type SearchResult struct {
+	// Traces holds the info (tags and metadata included) of the matching traces; read the
+	// spans with GetTrace.
+	Traces []tracedata.TraceInfo
+	// NextPageToken continues the search; empty on the last page.
+	NextPageToken string
+}
+
+// SearchTraces finds traces. A malformed filter or order-by is a *FilterError.
+func (s *Store) SearchTraces(ctx context.Context, o SearchOptions) (SearchResult, error) {
+	clauses, err := ParseFilter(o.Filter)
+	if err != nil {
+		return SearchResult{}, err
+	}
+	orderExprs := o.OrderBy
+	if len(orderExprs) == 0 {
+		orderExprs = []string{"timestamp_ms DESC"}
+	}
+	order, err := ParseOrderBy(orderExprs)
+	if err != nil {
+		return SearchResult{}, err
+	}
+	limit := o.MaxResults
+	switch {
+	case limit == 0:
+		limit = DefaultMaxResults
+	case limit < 0 || limit > MaxMaxResults:
+		return SearchResult{}, fmt.Errorf("agentlens: max results %d is outside 1..%d", limit, MaxMaxResults)
+	}
+	fingerprint := searchFingerprint(o.ExperimentIDs, o.Filter, orderExprs)
+	offset, err := decodePageToken(o.PageToken, fingerprint)
+	if err != nil {
+		return SearchResult{}, err
+	}
+
+	var b sqlBuilder
+	driver, err := s.drivingClause(ctx, clauses, order)
+	if err != nil {
+		return SearchResult{}, fmt.Errorf("agentlens: store %s: search: %w", s.path, err)
+	}
+	if driver >= 0 {
+		// Read the (key, value, time) index of the driving clause in time order: the page
+		// is found after reading about as many index entries as it holds.
+		table, key := pairTarget(clauses[driver])
+		b.sql.WriteString(`SELECT ` + prefixed(infoColumns, "t.") + ` FROM ` + table +
+			` d CROSS JOIN traces t ON t.trace_id = d.trace_id WHERE d.key = ? AND `)
+		b.args = append(b.args, key)
+		b.compare("d.value", clauses[driver])
+		b.correlated = true
+	} else {
+		b.sql.WriteString(`SELECT ` + prefixed(infoColumns, "t.") + ` FROM traces t WHERE 1`)
+	}
+	if len(o.ExperimentIDs) > 0 {
+		b.sql.WriteString(` AND t.experiment_id IN (` + placeholders(len(o.ExperimentIDs)) + `)`)
+		for _, e := range o.ExperimentIDs {
+			b.args = append(b.args, e)
+		}
+	}
+	for i, c := range clauses {
+		if i == driver {
+			continue
+		}
+		b.sql.WriteString(" AND ")
+		b.clause(c)
+	}
+	b.sql.WriteString(" ORDER BY ")
+	for i, ob := range order {
+		if i == 0 && driver >= 0 {
+			b.sql.WriteString("d.timestamp_ms")
+		} else {
+			b.sql.WriteString(orderColumn(ob.Field))
+		}
+		if ob.Desc {
+			b.sql.WriteString(" DESC")
+		}
+		b.sql.WriteString(", ")
+	}
+	b.sql.WriteString("t.trace_id LIMIT ? OFFSET ?")
+	b.args = append(b.args, limit+1, offset) // one more tells whether another page follows
+
+	rows, err := s.db.QueryContext(ctx, b.sql.String(), b.args...)
+	if err != nil {
+		return SearchResult{}, fmt.Errorf("agentlens: store %s: search: %w", s.path, err)
+	}
+	defer rows.Close()
+	var res SearchResult
+	for rows.Next() {
+		var info tracedata.TraceInfo
+		if err := rows.Scan(infoDest(&info)...); err != nil {
+			return SearchResult{}, err
+		}
+		res.Traces = append(res.Traces, info)
+	}
+	if err := rows.Err(); err != nil {
+		return SearchResult{}, fmt.Errorf("agentlens: store %s: search: %w", s.path, err)
+	}
+	if len(res.Traces) > limit {
+		res.Traces = res.Traces[:limit]
+		res.NextPageToken = encodePageToken(offset+limit, fingerprint)
+	}
+	infos := make([]*tracedata.TraceInfo, len(res.Traces))
+	for i := range res.Traces {
+		infos[i] = &res.Traces[i]
+	}
+	if err := s.loadPairs(ctx, infos); err != nil {
+		return SearchResult{}, err
+	}
+	return res, nil
+}
+
+func prefixed(columns, prefix string) string {
+	parts := strings.Split(columns, ", ")
+	for i := range parts {
+		parts[i] = prefix + parts[i]
+	}
+	return strings.Join(parts, ", ")
+}
+
+type sqlBuilder struct {
+	sql  strings.Builder
+	args []any
+	// correlated writes tag and metadata clauses as per-row probes, for a query that
+	// already walks the traces in order.
+	correlated bool
+}
+
+// drivingClause picks the clause a search can read in time order from an index: an equality
+// on a tag, metadata entry or the trace name, when the search is ordered by time first. Of
+// several, the one matching the fewest traces (counted up to a cap) wins. -1 means none.
+func (s *Store) drivingClause(ctx context.Context, clauses []Clause, order []OrderBy) (int, error) {
+	if len(order) == 0 || order[0].Field.Kind != FieldAttribute || order[0].Field.Name != AttrTimestampMS {
+		return -1, nil
+	}
+	best, bestCount := -1, 0
+	for i, c := range clauses {
+		table, key := pairTarget(c)
+		if key == "" || c.Op != OpEq {
+			continue
+		}
+		if best < 0 && !hasAnotherCandidate(clauses[i+1:]) {
+			return i, nil
+		}
+		const limit = 2000
+		var n int
+		err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+table+` WHERE key = ? AND value = ? LIMIT `+
+			strconv.Itoa(limit)+`)`, key, c.Values[0].Str).Scan(&n)
+		if err != nil {
+			return -1, err
+		}
+		if best < 0 || n < bestCount {
+			best, bestCount = i, n
+		}
+	}
+	return best, nil
+}
+
+func hasAnotherCandidate(clauses []Clause) bool {
+	for _, c := range clauses {
+		if _, key := pairTarget(c); key != "" && c.Op == OpEq {
+			return true
+		}
+	}
+	return false
+}
+
+// pairTarget returns the table and key a tag, metadata or name clause reads, or "" keys.
+func pairTarget(c Clause) (table, key string) {
+	switch {
+	case c.Field.Kind == FieldTag:
+		return "trace_tags", c.Field.Name
+	case c.Field.Kind == FieldMetadata:
+		return "trace_metadata", c.Field.Name
+	case c.Field.Kind == FieldAttribute && c.Field.Name == AttrName:
+		return "trace_tags", spantypes.TagTraceName
+	}
+	return "", ""
+}
+
+// clause writes one filter clause as SQL. Tag, metadata, name and span clauses hold when some
+// row of the trace matches, as in MLflow: tag.k != 'v' matches traces whose tag k is set to
+// something else.
+func (b *sqlBuilder) clause(c Clause) {
+	if table, key := pairTarget(c); key != "" {
+		if b.correlated {
+			b.sql.WriteString(`EXISTS (SELECT 1 FROM ` + table + ` p WHERE p.trace_id = t.trace_id AND p.key = ? AND `)
+		} else {
+			// IN (subquery) lets SQLite start from the (key, value) index when that is selective.
+			b.sql.WriteString(`t.trace_id IN (SELECT p.trace_id FROM ` + table + ` p WHERE p.key = ? AND `)
+		}
+		b.args = append(b.args, key)
+		b.compare("p.value", c)
+		b.sql.WriteString(")")
+		return
+	}
+	if c.Field.Kind == FieldSpan {
+		b.sql.WriteString(`EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = t.trace_id AND `)
+		b.compare("s."+c.Field.Name, c)
+		b.sql.WriteString(")")
+		return
+	}
+	b.compare(attributeColumn(c.Field.Name), c)
+}
+
+// compare writes "column op value(s)". LIKE is case-sensitive (the connection sets
+// case_sensitive_like); ILIKE compares lower-cased.
+func (b *sqlBuilder) compare(column string, c Clause) {
+	switch c.Op {
+	case OpIn, OpNotIn:
+		b.sql.WriteString(column + " " + string(c.Op) + " (" + placeholders(len(c.Values)) + ")")
+		for _, v := range c.Values {
+			b.args = append(b.args, v.arg())
+		}
+	case OpILike:
+		b.sql.WriteString("lower(" + column + ") LIKE lower(?)")
+		b.args = append(b.args, c.Values[0].arg())
+	default:
+		b.sql.WriteString(column + " " + string(c.Op) + " ?")
+		b.args = append(b.args, c.Values[0].arg())
+	}
+}
+
+func (v Value) arg() any {
+	if v.IsNum {
+		return v.Num
+	}
+	return v.Str
+}
+
+func attributeColumn(name string) string {
+	switch name {
+	case AttrStatus:
+		return "t.state"
+	case AttrTimestampMS:
+		return "t.timestamp_ms"
+	case AttrExecutionTimeMS:
+		return "t.execution_time_ms"
+	case AttrRequestID:
+		return "t.trace_id"
+	}
+	return "t." + name
+}
+
+func orderColumn(f Field) string {
+	if f.Kind == FieldAttribute && f.Name == AttrName {
+		return `(SELECT value FROM trace_tags p WHERE p.trace_id = t.trace_id AND p.key = '` + spantypes.TagTraceName + `')`
+	}
+	return attributeColumn(f.Name)
+}
+
+// Page tokens are opaque: an offset bound to the search it came from.
+
+func searchFingerprint(experiments []string, filter string, order []string) [8]byte {
+	h := sha256.New()
+	for _, part := range [][]string{experiments, {filter}, order} {
+		for _, s := range part {
+			h.Write([]byte(s))
+			h.Write([]byte{0})
+		}
+		h.Write([]byte{1})
+	}
+	var fp [8]byte
+	copy(fp[:], h.Sum(nil))
+	return fp
+}
+
+func encodePageToken(offset int, fp [8]byte) string {
+	var buf [16]byte
+	copy(buf[:8], fp[:])
+	binary.BigEndian.PutUint64(buf[8:], uint64(offset))
+	return base64.RawURLEncoding.EncodeToString(buf[:])
+}
+
+// ErrInvalidPageToken is returned (wrapped) for a page token that is malformed or belongs to
+// another search.
+var ErrInvalidPageToken = errors.New("invalid page token")
+
+func decodePageToken(token string, fp [8]byte) (int, error) {
+	if token == "" {
+		return 0, nil
+	}
+	buf, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(buf) != 16 {
+		return 0, fmt.Errorf("agentlens: %w %q", ErrInvalidPageToken, token)
+	}
+	if [8]byte(buf[:8]) != fp {
+		return 0, fmt.Errorf("agentlens: %w %q: it belongs to another search (filter, order or experiments changed)", ErrInvalidPageToken, token)
+	}
+	off := binary.BigEndian.Uint64(buf[8:])
+	if off > 1<<40 {
+		return 0, fmt.Errorf("agentlens: %w %q", ErrInvalidPageToken, token)
+	}
+	return int(off), nil
+}
