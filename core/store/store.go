@@ -66,7 +66,7 @@ func open(path string, create bool) (*Store, error) {
 	// No foreign keys: the store deletes a trace's rows itself, which spares every insert
 	// a statement journal (export is the hot path).
 	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)",
-		"case_sensitive_like(1)", "temp_store(MEMORY)"} {
+		"case_sensitive_like(1)", "temp_store(MEMORY)", "cache_size(-16000)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
@@ -107,7 +107,8 @@ const schemaVersion = 1
 var migrations = []string{
 	// Tags and metadata carry their trace's start time so that a tag search ordered by time
 	// reads its index in order and stops at the page size. Spans live apart from the trace
-	// rows, which stay small for scans.
+	// rows, which stay small for scans. Row tables are rowid tables, so that inserts append
+	// (trace ids are random; only the narrow indexes take them in random order).
 	`CREATE TABLE experiments (
 		experiment_id TEXT PRIMARY KEY,
 		name TEXT NOT NULL UNIQUE,
@@ -134,25 +135,25 @@ var migrations = []string{
 		trace_id TEXT NOT NULL,
 		key TEXT NOT NULL,
 		value TEXT NOT NULL,
-		timestamp_ms INTEGER NOT NULL,
-		PRIMARY KEY (trace_id, key)
-	) WITHOUT ROWID;
+		timestamp_ms INTEGER NOT NULL
+	);
+	CREATE UNIQUE INDEX trace_tags_trace_key ON trace_tags (trace_id, key);
 	CREATE INDEX trace_tags_key_value_time ON trace_tags (key, value, timestamp_ms);
 	CREATE TABLE trace_metadata (
 		trace_id TEXT NOT NULL,
 		key TEXT NOT NULL,
 		value TEXT NOT NULL,
-		timestamp_ms INTEGER NOT NULL,
-		PRIMARY KEY (trace_id, key)
-	) WITHOUT ROWID;
+		timestamp_ms INTEGER NOT NULL
+	);
+	CREATE UNIQUE INDEX trace_metadata_trace_key ON trace_metadata (trace_id, key);
 	CREATE INDEX trace_metadata_key_value_time ON trace_metadata (key, value, timestamp_ms);
 	CREATE TABLE spans (
 		trace_id TEXT NOT NULL,
 		span_id TEXT NOT NULL,
 		name TEXT NOT NULL,
-		type TEXT NOT NULL,
-		PRIMARY KEY (trace_id, span_id)
-	) WITHOUT ROWID;
+		type TEXT NOT NULL
+	);
+	CREATE UNIQUE INDEX spans_trace_span ON spans (trace_id, span_id);
 	CREATE INDEX spans_name ON spans (name);
 	CREATE INDEX spans_type ON spans (type);`,
 }
