@@ -7,10 +7,9 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/agentlens/agentlens/core/tracedata"
-	"github.com/agentlens/agentlens/internal/termtext"
+	"github.com/agentlens/agentlens/internal/treeview"
 )
 
 // Destination receives finished traces.
@@ -110,57 +109,11 @@ func (c *ConsoleDestination) Export(_ context.Context, t *tracedata.Trace) error
 //	   └─ CHAT_MODEL generate OK 8ms tokens=42
 func FormatTree(t *tracedata.Trace) string {
 	var b strings.Builder
-	took := t.Info.ExecutionDuration()
-	if root := t.RootSpan(); root != nil {
-		took = root.Duration().Round(time.Microsecond)
-	}
-	fmt.Fprintf(&b, "trace %s \"%s\" %s %s", t.Info.TraceID, termtext.Clean(t.Info.Tags["mlflow.traceName"]),
-		t.Info.State, took)
-	if u, ok := t.TokenUsage(); ok {
-		fmt.Fprintf(&b, " tokens=%d", u.TotalTokens)
-	}
+	b.WriteString(treeview.Header(t))
 	b.WriteByte('\n')
-	type line struct {
-		span  *tracedata.Span
-		depth int
-	}
-	var lines []line
-	t.Walk(func(s *tracedata.Span, depth int) { lines = append(lines, line{s, depth}) })
-	// last[d] tells whether the most recent span at depth d is the last of its siblings.
-	last := make([]bool, 0, 8)
-	for i, l := range lines {
-		isLast := true
-		for _, next := range lines[i+1:] {
-			if next.depth < l.depth {
-				break
-			}
-			if next.depth == l.depth {
-				isLast = false
-				break
-			}
-		}
-		last = append(last[:l.depth], isLast)
-		for d := 0; d < l.depth; d++ {
-			if last[d] {
-				b.WriteString("   ")
-			} else {
-				b.WriteString("│  ")
-			}
-		}
-		if isLast {
-			b.WriteString("└─ ")
-		} else {
-			b.WriteString("├─ ")
-		}
-		s := l.span
-		fmt.Fprintf(&b, "%s %s %s %s", termtext.Clean(s.SpanType()), termtext.Clean(s.Name), s.Status.Code,
-			s.Duration().Round(time.Microsecond))
-		if u, ok := s.TokenUsage(); ok {
-			fmt.Fprintf(&b, " tokens=%d", u.TotalTokens)
-		}
-		if s.Status.Code == tracedata.StatusError && s.Status.Message != "" {
-			fmt.Fprintf(&b, " (%s)", termtext.Truncate(termtext.Clean(s.Status.Message), 120))
-		}
+	for _, r := range treeview.Rows(t) {
+		b.WriteString(r.Prefix)
+		b.WriteString(treeview.SpanLine(r.Span, 120))
 		b.WriteByte('\n')
 	}
 	return b.String()

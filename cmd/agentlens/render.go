@@ -12,6 +12,7 @@ import (
 
 	"github.com/agentlens/agentlens/core/tracedata"
 	"github.com/agentlens/agentlens/internal/termtext"
+	"github.com/agentlens/agentlens/internal/treeview"
 	"github.com/agentlens/agentlens/spantypes"
 )
 
@@ -69,14 +70,6 @@ func totalTokens(t *tracedata.TraceInfo) string {
 	return strconv.FormatInt(u.TotalTokens, 10)
 }
 
-// Tree guides, as core.FormatTree draws them.
-const (
-	guideBranch = "├─ "
-	guideLast   = "└─ "
-	guideDown   = "│  "
-	guideNone   = "   "
-)
-
 // writeTree prints a trace as core.FormatTree does (a header line, then one line per span,
 // indented under its parent), with up to two detail lines under each span: its inputs and
 // outputs as JSON. The detail lines continue the tree's vertical guides, and a "│" links a
@@ -91,84 +84,20 @@ const (
 //	         out: "agentlens records Go agent runs as MLflow traces"
 func writeTree(w io.Writer, t *tracedata.Trace) error {
 	var b strings.Builder
-	took := t.Info.ExecutionDuration()
-	if root := t.RootSpan(); root != nil {
-		took = root.Duration().Round(time.Microsecond)
-	}
-	fmt.Fprintf(&b, "trace %s \"%s\" %s %s", termtext.Clean(t.Info.TraceID),
-		termtext.Clean(t.Info.Tags[spantypes.TagTraceName]), termtext.Clean(string(t.Info.State)), took)
-	if u, ok := t.TokenUsage(); ok {
-		fmt.Fprintf(&b, " tokens=%d", u.TotalTokens)
-	}
+	b.WriteString(treeview.Header(t))
 	b.WriteByte('\n')
-
-	type line struct {
-		span  *tracedata.Span
-		depth int
-	}
-	var lines []line
-	t.Walk(func(s *tracedata.Span, depth int) { lines = append(lines, line{s, depth}) })
-	// last[d] tells whether the most recent span at depth d is the last of its siblings.
-	last := make([]bool, 0, 8)
-	for i, l := range lines {
-		isLast := true
-		for _, next := range lines[i+1:] {
-			if next.depth < l.depth {
-				break
-			}
-			if next.depth == l.depth {
-				isLast = false
-				break
-			}
-		}
-		hasChildren := i+1 < len(lines) && lines[i+1].depth == l.depth+1
-		last = append(last[:l.depth], isLast)
-
-		var guides strings.Builder
-		for d := 0; d < l.depth; d++ {
-			if last[d] {
-				guides.WriteString(guideNone)
-			} else {
-				guides.WriteString(guideDown)
-			}
-		}
-		b.WriteString(guides.String())
-		if isLast {
-			b.WriteString(guideLast)
-		} else {
-			b.WriteString(guideBranch)
-		}
-		s := l.span
-		fmt.Fprintf(&b, "%s %s %s %s", termtext.Clean(s.SpanType()), termtext.Clean(s.Name),
-			termtext.Clean(string(s.Status.Code)), s.Duration().Round(time.Microsecond))
-		if u, ok := s.TokenUsage(); ok {
-			fmt.Fprintf(&b, " tokens=%d", u.TotalTokens)
-		}
-		if s.Status.Code == tracedata.StatusError && s.Status.Message != "" {
-			fmt.Fprintf(&b, " (%s)", safe(s.Status.Message, errorWidth))
-		}
+	for _, r := range treeview.Rows(t) {
+		b.WriteString(r.Prefix)
+		b.WriteString(treeview.SpanLine(r.Span, errorWidth))
 		b.WriteByte('\n')
-
-		// Detail lines: the span's own guide continues while it has later siblings, and a
-		// second guide leads down to its children.
-		if isLast {
-			guides.WriteString(guideNone)
-		} else {
-			guides.WriteString(guideDown)
-		}
-		if hasChildren {
-			guides.WriteString(guideDown)
-		} else {
-			guides.WriteString(guideNone)
-		}
 		for _, d := range []struct {
 			label string
 			value json.RawMessage
-		}{{"in:  ", s.Inputs()}, {"out: ", s.Outputs()}} {
+		}{{"in:  ", r.Span.Inputs()}, {"out: ", r.Span.Outputs()}} {
 			if d.value == nil {
 				continue
 			}
-			b.WriteString(guides.String())
+			b.WriteString(r.Detail)
 			b.WriteString(d.label)
 			b.WriteString(detailJSON(d.value))
 			b.WriteByte('\n')

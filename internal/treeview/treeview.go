@@ -1,0 +1,103 @@
+// Package treeview lays out a trace as a box-drawn tree of one line per span, for the
+// console destination and the CLI. Untrusted text (names, messages) is escaped.
+package treeview
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/internal/termtext"
+	"github.com/agentlens/agentlens/spantypes"
+)
+
+// Guides drawn left of a span.
+const (
+	guideBranch = "├─ "
+	guideLast   = "└─ "
+	guideDown   = "│  "
+	guideNone   = "   "
+)
+
+// Row is one span of a trace laid out as a tree.
+type Row struct {
+	Span *tracedata.Span
+	// Prefix draws the guides and the branch before the span's line, e.g. "│  ├─ ".
+	Prefix string
+	// Detail draws the guides for extra lines under the span's line: its own guide goes on
+	// while it has later siblings, and a second one leads down to its children.
+	Detail string
+}
+
+// Rows lays out the spans of t in tree order (see tracedata.Trace.Walk).
+func Rows(t *tracedata.Trace) []Row {
+	type item struct {
+		span  *tracedata.Span
+		depth int
+	}
+	var items []item
+	t.Walk(func(s *tracedata.Span, depth int) { items = append(items, item{s, depth}) })
+	rows := make([]Row, len(items))
+	// last[d] tells whether the current span at depth d is the last of its siblings.
+	last := make([]bool, 0, 8)
+	for i, it := range items {
+		isLast := true
+		for _, next := range items[i+1:] {
+			if next.depth < it.depth {
+				break
+			}
+			if next.depth == it.depth {
+				isLast = false
+				break
+			}
+		}
+		hasChildren := i+1 < len(items) && items[i+1].depth == it.depth+1
+		last = append(last[:it.depth], isLast)
+		var guides strings.Builder
+		for d := 0; d < it.depth; d++ {
+			guides.WriteString(pick(last[d], guideNone, guideDown))
+		}
+		rows[i] = Row{
+			Span:   it.span,
+			Prefix: guides.String() + pick(isLast, guideLast, guideBranch),
+			Detail: guides.String() + pick(isLast, guideNone, guideDown) + pick(hasChildren, guideDown, guideNone),
+		}
+	}
+	return rows
+}
+
+func pick(cond bool, yes, no string) string {
+	if cond {
+		return yes
+	}
+	return no
+}
+
+// Header renders the first line of a trace: `trace <id> "<name>" <STATE> <duration> [tokens=N]`.
+func Header(t *tracedata.Trace) string {
+	took := t.Info.ExecutionDuration()
+	if root := t.RootSpan(); root != nil {
+		took = root.Duration().Round(time.Microsecond)
+	}
+	line := fmt.Sprintf("trace %s \"%s\" %s %s", termtext.Clean(t.Info.TraceID),
+		termtext.Clean(t.Info.Tags[spantypes.TagTraceName]), termtext.Clean(string(t.Info.State)), took)
+	if u, ok := t.TokenUsage(); ok {
+		line += fmt.Sprintf(" tokens=%d", u.TotalTokens)
+	}
+	return line
+}
+
+// SpanLine renders a span: `TYPE name STATUS duration [tokens=N] [(error message)]`, the
+// message cut to maxMessage characters.
+func SpanLine(s *tracedata.Span, maxMessage int) string {
+	line := fmt.Sprintf("%s %s %s %s", termtext.Clean(s.SpanType()), termtext.Clean(s.Name),
+		termtext.Clean(string(s.Status.Code)), s.Duration().Round(time.Microsecond))
+	if u, ok := s.TokenUsage(); ok {
+		line += fmt.Sprintf(" tokens=%d", u.TotalTokens)
+	}
+	if s.Status.Code == tracedata.StatusError && s.Status.Message != "" {
+		line += " (" + termtext.Truncate(termtext.Clean(s.Status.Message), maxMessage) + ")"
+	}
+	return line
+}
