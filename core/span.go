@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"encoding/json"
 	"reflect"
 	"runtime/debug"
 	"strconv"
@@ -116,6 +117,10 @@ func ContextWithSpan(ctx context.Context, s *Span) context.Context {
 func Suppress(ctx context.Context) context.Context {
 	return context.WithValue(ctx, spanKey{}, noopSpan)
 }
+
+// CaptureContentEnabled reports whether the current configuration records inputs, outputs
+// and stream chunks (AGENTLENS_CAPTURE_CONTENT). Adapters check it before serialising payloads.
+func CaptureContentEnabled() bool { return current().cfg.captureContent }
 
 // Suppressed reports whether ctx is under Suppress (or under a trace that was sampled out).
 func Suppressed(ctx context.Context) bool {
@@ -246,6 +251,25 @@ func (s *Span) IsRecording() bool {
 	return s != nil && s.otel != nil && !s.ended.Load()
 }
 
+// SpanType returns the span's type, "" for a no-op span. Adapters use it to find a model
+// span opened by a framework above them, which they enrich instead of adding another.
+func (s *Span) SpanType() string {
+	if s == nil || s.otel == nil {
+		return ""
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, a := range s.attrs {
+		if a.key == spantypes.KeySpanType {
+			var t string
+			if json.Unmarshal([]byte(a.json), &t) == nil {
+				return t
+			}
+		}
+	}
+	return spantypes.Unknown
+}
+
 // TraceID returns the span's trace id ("tr-" + 32 hex), or "" for a no-op span.
 func (s *Span) TraceID() string {
 	if s == nil || s.lt == nil {
@@ -365,13 +389,34 @@ func (s *Span) RecordError(err error) {
 }
 
 func (s *Span) recordException(typ, msg string, stack []byte) {
-	s.otel.AddEvent(spantypes.ExceptionEventName, oteltrace.WithAttributes(
+	attrs := []attribute.KeyValue{
 		attribute.String(spantypes.KeyExceptionType, typ),
 		attribute.String(spantypes.KeyExceptionMessage, s.rt.capText(msg)),
-		attribute.String(spantypes.KeyExceptionStacktrace, string(stack)),
-	))
+	}
+	if stack != nil {
+		attrs = append(attrs, attribute.String(spantypes.KeyExceptionStacktrace, string(stack)))
+	}
+	s.otel.AddEvent(spantypes.ExceptionEventName, oteltrace.WithAttributes(attrs...))
 	s.statusSet.Store(true)
 	s.otel.SetStatus(codes.Error, s.rt.capText(typ+": "+msg))
+}
+
+// RecordException records an error known by its type and message rather than as a Go error
+// (an API's error body, for one): an "exception" event and status ERROR "<type>: <message>".
+func (s *Span) RecordException(typ, message string) {
+	if !s.IsRecording() {
+		return
+	}
+	s.recordException(typ, message, nil)
+}
+
+// AddChunkEvent records one item of a stream, "mlflow.chunk.item.<index>" with the item as
+// JSON (a json.RawMessage is taken as is). With content capture off the event carries no value.
+func (s *Span) AddChunkEvent(index int, item any) {
+	if !s.IsRecording() {
+		return
+	}
+	s.addChunk(index, item)
 }
 
 // SetStatus sets the span's status. A span that ends with no status set ends OK.

@@ -46,6 +46,14 @@ func (c *counters) snapshot() Stats {
 	}
 }
 
+// ReportError counts and logs (once per source) an internal failure of an instrumentation
+// adapter: a response it could not parse, a hook that panicked. It never fails the caller.
+func ReportError(source string, err error) {
+	if err != nil {
+		current().fail(source, "%w", err)
+	}
+}
+
 // fail counts an internal failure and logs it the first time its kind occurs; the message
 // is only formatted then. Tracing never returns such failures to the traced code.
 func (rt *runtime) fail(kind, format string, args ...any) {

@@ -26,6 +26,18 @@ const (
 	KeyLLMProvider = "mlflow.llm.provider"
 )
 
+// agentlens keys for what MLflow and the GenAI conventions have no key for.
+const (
+	// KeyTimeToFirstTokenMS holds, on a streamed model span, the milliseconds from the request
+	// to the first chunk of the response.
+	KeyTimeToFirstTokenMS = "agentlens.stream.time_to_first_token_ms"
+	// KeyStreamCancelled is true on a streamed model span whose caller closed the stream
+	// before the model finished.
+	KeyStreamCancelled = "agentlens.stream.cancelled"
+	// KeyHTTPStatusCode holds the HTTP status of a provider response that was an error.
+	KeyHTTPStatusCode = "http.response.status_code"
+)
+
 // MLflow stream chunk events: one event per chunk, named with ChunkEventPrefix followed by
 // the chunk's index, carrying the chunk as JSON under KeyChunkValue.
 const (

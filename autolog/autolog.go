@@ -1,0 +1,107 @@
+// Package autolog turns on automatic tracing for every instrumentation adapter the program
+// imports, in one line:
+//
+//	import (
+//		"github.com/agentlens/agentlens/autolog"
+//		_ "github.com/agentlens/agentlens/autolog/openai"
+//	)
+//
+//	func main() {
+//		undo := autolog.Enable()
+//		defer undo()
+//		...
+//	}
+//
+// Adapters register themselves in their init, as database/sql drivers do; each also has a
+// one-liner of its own (openai.Autolog()). Options given to Enable apply to every adapter.
+package autolog
+
+import (
+	"slices"
+	"sync"
+)
+
+// Config is what Enable's options set, handed to every adapter.
+type Config struct {
+	// CaptureContent, when set, overrides core's content capture for the adapters' spans:
+	// false records no prompts, completions or payloads.
+	CaptureContent *bool
+}
+
+// Option configures Enable.
+type Option interface {
+	apply(*Config)
+}
+
+type optionFunc func(*Config)
+
+func (f optionFunc) apply(c *Config) { f(c) }
+
+// WithCaptureContent turns the recording of prompts, completions and other payloads on or
+// off for every adapter (default: core's setting, AGENTLENS_CAPTURE_CONTENT).
+func WithCaptureContent(on bool) Option {
+	return optionFunc(func(c *Config) { c.CaptureContent = &on })
+}
+
+// EnableFunc turns an adapter on with cfg and returns the function that turns it off.
+// It must be safe to call more than once (the adapter is then on once).
+type EnableFunc func(cfg Config) (undo func())
+
+var (
+	mu       sync.Mutex
+	adapters = map[string]EnableFunc{}
+	undos    = map[string]func(){}
+)
+
+// Register makes an adapter known under name. Adapters call it from init; registering a
+// name twice panics, as it is a programming error.
+func Register(name string, enable EnableFunc) {
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := adapters[name]; dup {
+		panic("autolog: adapter " + name + " registered twice")
+	}
+	adapters[name] = enable
+}
+
+// Registered lists the registered adapters, sorted.
+func Registered() []string {
+	mu.Lock()
+	defer mu.Unlock()
+	names := make([]string, 0, len(adapters))
+	for n := range adapters {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Enable turns on every registered adapter and returns a function that turns them off
+// again (as Disable does). Enabling twice re-applies the options.
+func Enable(opts ...Option) (undo func()) {
+	var cfg Config
+	for _, o := range opts {
+		if o != nil {
+			o.apply(&cfg)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for name, enable := range adapters {
+		if u, ok := undos[name]; ok {
+			u()
+		}
+		undos[name] = enable(cfg)
+	}
+	return Disable
+}
+
+// Disable turns off every adapter Enable turned on.
+func Disable() {
+	mu.Lock()
+	defer mu.Unlock()
+	for name, u := range undos {
+		u()
+		delete(undos, name)
+	}
+}

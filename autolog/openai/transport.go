@@ -1,0 +1,492 @@
+package openai
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/internal/sse"
+	"github.com/agentlens/agentlens/spantypes"
+)
+
+// Transport is an http.RoundTripper that traces OpenAI API requests and passes everything
+// through to its base transport unchanged. It is safe for concurrent use.
+type Transport struct {
+	base http.RoundTripper
+	cfg  config
+	off  atomic.Bool // set when Autolog is undone but the transport stays wrapped by another
+}
+
+var _ http.RoundTripper = (*Transport)(nil)
+
+// NewTransport returns a Transport over base (http.DefaultTransport when nil).
+func NewTransport(base http.RoundTripper, opts ...Option) *Transport {
+	return &Transport{base: base, cfg: newConfig(opts)}
+}
+
+// HTTPClient returns an *http.Client whose requests are traced, for go-openai's
+// ClientConfig.HTTPClient or any client that takes one.
+func HTTPClient(opts ...Option) *http.Client {
+	return &http.Client{Transport: NewTransport(nil, opts...)}
+}
+
+func (t *Transport) baseTransport() http.RoundTripper {
+	if t.base != nil {
+		return t.base
+	}
+	return http.DefaultTransport
+}
+
+// RoundTrip traces req when it is an OpenAI API call and sends it on.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.off.Load() {
+		return t.baseTransport().RoundTrip(req)
+	}
+	return roundTrip(&t.cfg, req, t.baseTransport().RoundTrip)
+}
+
+// roundTrip is the tracing shared by Transport and Middleware: next sends the request.
+func roundTrip(cfg *config, req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
+	ep := classify(req)
+	if ep == notTraced || !core.Enabled() || core.Suppressed(req.Context()) {
+		return next(req)
+	}
+	c := call{cfg: cfg, ep: ep, started: time.Now()}
+	req, ok := c.start(req)
+	if !ok {
+		return next(req)
+	}
+	resp, err := next(req)
+	if err != nil {
+		c.fail(err)
+		return resp, err
+	}
+	c.response(resp)
+	return resp, nil
+}
+
+// call is one traced request: its span (or the framework span it enriches) and what was
+// learnt from the request.
+type call struct {
+	cfg     *config
+	ep      endpoint
+	span    *core.Span
+	own     bool // the span is ours to end (not a framework's model span)
+	content bool // record prompts and completions
+	stream  bool
+	model   string
+	started time.Time
+}
+
+// start reads the request and opens the span. It returns the request to send, which carries
+// the span in its context, and false when the call cannot be traced (the request is then
+// sent as it came, body included).
+func (c *call) start(req *http.Request) (*http.Request, bool) {
+	ctx := req.Context()
+	body, err := readBody(req)
+	if err != nil {
+		// The body could not be read: let the base transport meet the same failure.
+		req.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
+		return req, false
+	}
+	var in map[string]any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if dec.Decode(&in) == nil {
+		c.model, _ = in["model"].(string)
+		c.stream, _ = in["stream"].(bool)
+	}
+	if c.model == "" {
+		c.model = azureDeployment(req.URL.Path)
+	}
+	c.content = core.CaptureContentEnabled() && (c.cfg.captureContent == nil || *c.cfg.captureContent)
+
+	parent := core.SpanFromContext(ctx)
+	switch parent.SpanType() {
+	case spantypes.ChatModel, spantypes.LLM, spantypes.Embedding:
+		// A framework adapter already opened the model span for this call.
+		c.span = parent
+	default:
+		ctx, c.span = core.StartSpan(ctx, c.ep.spanName(), core.WithSpanType(c.ep.spanType()))
+		c.own = true
+		if c.content && len(body) > 0 {
+			c.span.SetInputs(json.RawMessage(body))
+		}
+	}
+	provider := c.cfg.provider
+	if provider == "" {
+		provider = providerOf(req)
+	}
+	attrs := map[string]any{
+		spantypes.KeyMessageFormat:      "openai",
+		spantypes.KeyLLMProvider:        provider,
+		spantypes.KeyGenAIProviderName:  provider,
+		spantypes.KeyGenAIOperationName: c.ep.operation(),
+	}
+	if c.model != "" {
+		attrs[spantypes.KeyLLMModel] = c.model
+		attrs[spantypes.KeyGenAIRequestModel] = c.model
+	}
+	c.span.SetAttributes(attrs)
+	if tools, ok := in["tools"]; ok && c.ep != embeddings {
+		c.span.SetChatTools(tools)
+	}
+	out := req.Clone(ctx)
+	if req.Body != nil && req.Body != http.NoBody {
+		out.Body = io.NopCloser(bytes.NewReader(body))
+		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	}
+	return out, true
+}
+
+// readBody reads and closes the request body, returning what was read.
+func readBody(req *http.Request) ([]byte, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil, nil
+	}
+	defer req.Body.Close()
+	return io.ReadAll(req.Body)
+}
+
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
+
+// fail ends the span of a request that got no response.
+func (c *call) fail(err error) {
+	c.span.RecordError(err)
+	c.end()
+}
+
+func (c *call) end() {
+	if c.own {
+		c.span.End()
+	}
+}
+
+// maxBufferedBody bounds how much of a non-streamed response is kept for the span.
+const maxBufferedBody = 32 << 20
+
+// response wraps the response body so that the span ends with it: the caller reads the
+// body as before, and the span learns from the bytes as they pass.
+func (c *call) response(resp *http.Response) {
+	if resp.StatusCode >= 400 {
+		c.span.SetAttribute(spantypes.KeyHTTPStatusCode, resp.StatusCode)
+		c.wrap(resp, &bufferSink{onEnd: c.endWithError(resp)})
+		return
+	}
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if mt == "text/event-stream" || (c.stream && mt == "") {
+		c.wrap(resp, c.newStreamSink())
+		return
+	}
+	c.wrap(resp, &bufferSink{onEnd: c.endWithJSON})
+}
+
+// sink receives the bytes of a response body as the caller reads them.
+type sink interface {
+	data(p []byte)
+	// end is called once: err is nil at the end of the body, the read error otherwise;
+	// closed is true when the caller closed the body before its end.
+	end(err error, closed bool)
+}
+
+func (c *call) wrap(resp *http.Response, s sink) {
+	if resp.Body == nil || resp.Body == http.NoBody {
+		safely(func() { s.end(nil, false) })
+		return
+	}
+	resp.Body = &tracedBody{rc: resp.Body, sink: s}
+}
+
+// tracedBody passes a response body through, feeding its bytes to a sink and ending the
+// sink once: at EOF, on a read error, or when closed.
+type tracedBody struct {
+	rc   io.ReadCloser
+	mu   sync.Mutex // serialises the sink: Read and Close may race
+	sink sink
+	done atomic.Bool
+}
+
+func (b *tracedBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if n > 0 && !b.done.Load() {
+		b.mu.Lock()
+		if !b.done.Load() {
+			safely(func() { b.sink.data(p[:n]) })
+		}
+		b.mu.Unlock()
+	}
+	switch {
+	case err == io.EOF:
+		b.finish(nil, false)
+	case err != nil:
+		b.finish(err, false)
+	}
+	return n, err
+}
+
+func (b *tracedBody) Close() error {
+	err := b.rc.Close()
+	b.finish(nil, true)
+	return err
+}
+
+func (b *tracedBody) finish(err error, closed bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.done.CompareAndSwap(false, true) {
+		safely(func() { b.sink.end(err, closed) })
+	}
+}
+
+// safely runs fn, reporting a panic instead of passing it to the caller.
+func safely(fn func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			core.ReportError("autolog/openai", fmt.Errorf("panic while tracing a response: %v", r))
+		}
+	}()
+	fn()
+}
+
+// bufferSink keeps a non-streamed body (up to maxBufferedBody) for onEnd.
+type bufferSink struct {
+	buf      bytes.Buffer
+	overflow bool
+	onEnd    func(body []byte, complete bool, err error)
+}
+
+func (s *bufferSink) data(p []byte) {
+	if s.overflow || s.buf.Len()+len(p) > maxBufferedBody {
+		s.overflow = true
+		return
+	}
+	s.buf.Write(p)
+}
+
+func (s *bufferSink) end(err error, closed bool) {
+	complete := err == nil && !closed && !s.overflow
+	if closed && err == nil && !s.overflow {
+		// Closed without reading to EOF: what was read may still be the whole body.
+		complete = json.Valid(s.buf.Bytes())
+	}
+	s.onEnd(s.buf.Bytes(), complete, err)
+}
+
+// endWithJSON records a successful non-streamed response.
+func (c *call) endWithJSON(body []byte, complete bool, err error) {
+	defer c.end()
+	if err != nil {
+		c.span.RecordError(err)
+		return
+	}
+	if !complete {
+		return
+	}
+	var resp map[string]any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if dec.Decode(&resp) != nil {
+		core.ReportError("autolog/openai", errors.New("a successful response body is not a JSON object; recorded as text"))
+		if c.own && c.content {
+			c.span.SetOutputs(string(body))
+		}
+		return
+	}
+	if c.own && c.content {
+		c.span.SetOutputs(json.RawMessage(body))
+	}
+	c.recordResponse(resp)
+}
+
+// recordResponse sets what a response object tells: usage, model, id, finish reasons.
+func (c *call) recordResponse(resp map[string]any) {
+	if in, out, total, ok := usageOf(resp); ok {
+		c.span.SetTokenUsage(core.TokenUsage{InputTokens: in, OutputTokens: out, TotalTokens: total})
+	}
+	attrs := map[string]any{}
+	if m, ok := resp["model"].(string); ok && m != "" {
+		attrs[spantypes.KeyGenAIResponseModel] = m
+		if c.model == "" {
+			attrs[spantypes.KeyLLMModel] = m
+		}
+	}
+	if id, ok := resp["id"].(string); ok && id != "" {
+		attrs[spantypes.KeyGenAIResponseID] = id
+	}
+	if reasons := finishReasons(resp); len(reasons) > 0 {
+		attrs[spantypes.KeyGenAIResponseFinishReasons] = reasons
+	}
+	c.span.SetAttributes(attrs)
+}
+
+// finishReasons lists why each choice stopped (chat, completions) or the status of a
+// Responses API response.
+func finishReasons(resp map[string]any) []string {
+	var out []string
+	if choices, ok := resp["choices"].([]any); ok {
+		for _, ch := range choices {
+			if m, ok := ch.(map[string]any); ok {
+				if r, ok := m["finish_reason"].(string); ok && r != "" {
+					out = append(out, r)
+				}
+			}
+		}
+	}
+	if s, ok := resp["status"].(string); ok && s != "" && resp["object"] == "response" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// endWithError records an HTTP error response: the API's error type and message when the
+// body is OpenAI's error JSON, the HTTP status otherwise.
+func (c *call) endWithError(resp *http.Response) func(body []byte, complete bool, err error) {
+	status := resp.Status
+	return func(body []byte, complete bool, err error) {
+		defer c.end()
+		typ, msg := apiError(body)
+		if typ == "" && msg == "" {
+			typ, msg = "HTTPError", "HTTP "+status
+		}
+		if c.own && c.content && len(body) > 0 {
+			if json.Valid(body) {
+				c.span.SetOutputs(json.RawMessage(body))
+			} else {
+				c.span.SetOutputs(string(body))
+			}
+		}
+		c.span.RecordException(typ, msg)
+		if err != nil {
+			c.span.RecordError(err)
+		}
+	}
+}
+
+// apiError reads OpenAI's {"error": {"type", "code", "message"}} body.
+func apiError(body []byte) (typ, msg string) {
+	var e struct {
+		Error struct {
+			Type    string `json:"type"`
+			Code    any    `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &e) != nil {
+		return "", ""
+	}
+	typ = e.Error.Type
+	if typ == "" && e.Error.Code != nil {
+		typ = fmt.Sprint(e.Error.Code)
+	}
+	return typ, e.Error.Message
+}
+
+// streamSink parses a streamed response as it flows.
+type streamSink struct {
+	c        *call
+	parser   *sse.Parser
+	chunks   int
+	sawDone  bool
+	firstAt  time.Time
+	chat     chatStream
+	text     completionStream
+	resp     responsesStream
+	parseErr error
+}
+
+// maxEventBytes bounds one server-sent event.
+const maxEventBytes = 8 << 20
+
+func (c *call) newStreamSink() *streamSink {
+	s := &streamSink{c: c}
+	s.parser = sse.NewParser(maxEventBytes, s.event)
+	return s
+}
+
+func (s *streamSink) data(p []byte) { s.parser.Write(p) }
+
+func (s *streamSink) event(ev sse.Event) {
+	if s.firstAt.IsZero() {
+		s.firstAt = time.Now()
+	}
+	if ev.Data == "[DONE]" {
+		s.sawDone = true
+		return
+	}
+	if s.c.content {
+		s.c.span.AddChunkEvent(s.chunks, json.RawMessage(ev.Data))
+	} else {
+		s.c.span.AddChunkEvent(s.chunks, nil)
+	}
+	s.chunks++
+	var err error
+	switch s.c.ep {
+	case chatCompletions:
+		err = s.chat.add([]byte(ev.Data))
+	case completions:
+		err = s.text.add([]byte(ev.Data))
+	case responses:
+		err = s.resp.add(ev.Event, []byte(ev.Data))
+	}
+	if err != nil && s.parseErr == nil {
+		s.parseErr = err
+		core.ReportError("autolog/openai", fmt.Errorf("parsing a stream chunk: %w", err))
+	}
+}
+
+func (s *streamSink) end(err error, closed bool) {
+	s.parser.Close()
+	c := s.c
+	defer c.end()
+	if !s.firstAt.IsZero() {
+		c.span.SetAttribute(spantypes.KeyTimeToFirstTokenMS, s.firstAt.Sub(c.started).Milliseconds())
+	}
+	var resp map[string]any
+	switch c.ep {
+	case chatCompletions:
+		resp = s.chat.response()
+	case completions:
+		resp = s.text.response()
+	case responses:
+		resp = s.resp.response()
+	}
+	if c.own && c.content && s.chunks > 0 {
+		c.span.SetOutputs(resp)
+	}
+	c.recordResponse(resp)
+	if c.ep == responses {
+		if typ, msg, failed := s.resp.failed(); failed {
+			c.span.RecordException(typ, msg)
+			return
+		}
+	}
+	switch {
+	case err != nil:
+		c.span.RecordError(err)
+	case closed && !s.complete():
+		c.span.SetAttribute(spantypes.KeyStreamCancelled, true)
+	case !s.complete():
+		c.span.RecordException("IncompleteStream", "the stream ended before the model finished ("+strconv.Itoa(s.chunks)+" chunks)")
+	}
+}
+
+// complete reports whether the stream reached its proper end: [DONE], or for the Responses
+// API a terminal event (the assembled response is no longer in progress).
+func (s *streamSink) complete() bool {
+	if s.c.ep == responses {
+		st, _ := s.resp.response()["status"].(string)
+		return st != "" && st != "in_progress"
+	}
+	return s.sawDone
+}
