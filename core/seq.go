@@ -112,7 +112,7 @@ func (c *chunkRecorder[T]) outputs(reducer any) any {
 // addChunk records one stream chunk event.
 func (s *Span) addChunk(i int, v any) {
 	name := spantypes.ChunkEventPrefix + strconv.Itoa(i)
-	if !s.rt.cfg.captureContent {
+	if !s.rt.cfg.captureContent || v == nil {
 		s.otel.AddEvent(name)
 		return
 	}

@@ -411,7 +411,8 @@ func (s *Span) RecordException(typ, message string) {
 }
 
 // AddChunkEvent records one item of a stream, "mlflow.chunk.item.<index>" with the item as
-// JSON (a json.RawMessage is taken as is). With content capture off the event carries no value.
+// JSON (a json.RawMessage is taken as is). A nil item, or content capture off, gives an event
+// without a value.
 func (s *Span) AddChunkEvent(index int, item any) {
 	if !s.IsRecording() {
 		return

@@ -120,7 +120,7 @@ func (s *chatStream) add(data []byte) error {
 	if s.model == "" {
 		s.model = c.Model
 	}
-	if s.created == "" {
+	if s.created == "" || s.created == "0" { // Azure's first chunk (prompt filter results) has created 0
 		s.created = c.Created
 	}
 	if c.SystemFingerprint != "" {
@@ -321,7 +321,7 @@ func (s *completionStream) add(data []byte) error {
 	if s.model == "" {
 		s.model = c.Model
 	}
-	if s.created == "" {
+	if s.created == "" || s.created == "0" { // Azure's first chunk (prompt filter results) has created 0
 		s.created = c.Created
 	}
 	if c.SystemFingerprint != "" {

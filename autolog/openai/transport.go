@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -163,8 +164,23 @@ func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 
 // fail ends the span of a request that got no response.
 func (c *call) fail(err error) {
-	c.span.RecordError(err)
+	c.recordError(err)
 	c.end()
+}
+
+// recordError marks our span failed. A framework's span is left alone: one HTTP attempt of
+// its call failing (a retried 429, say) does not make the call fail; the framework records
+// the outcome it sees.
+func (c *call) recordError(err error) {
+	if c.own {
+		c.span.RecordError(err)
+	}
+}
+
+func (c *call) recordException(typ, msg string) {
+	if c.own {
+		c.span.RecordException(typ, msg)
+	}
 }
 
 func (c *call) end() {
@@ -287,7 +303,7 @@ func (s *bufferSink) end(err error, closed bool) {
 func (c *call) endWithJSON(body []byte, complete bool, err error) {
 	defer c.end()
 	if err != nil {
-		c.span.RecordError(err)
+		c.recordError(err)
 		return
 	}
 	if !complete {
@@ -366,9 +382,9 @@ func (c *call) endWithError(resp *http.Response) func(body []byte, complete bool
 				c.span.SetOutputs(string(body))
 			}
 		}
-		c.span.RecordException(typ, msg)
+		c.recordException(typ, msg)
 		if err != nil {
-			c.span.RecordError(err)
+			c.recordError(err)
 		}
 	}
 }
@@ -403,6 +419,8 @@ type streamSink struct {
 	text     completionStream
 	resp     responsesStream
 	parseErr error
+	// apiErr holds an error the server sent inside the stream ({"error": {...}}).
+	apiErrType, apiErrMsg string
 }
 
 // maxEventBytes bounds one server-sent event.
@@ -430,6 +448,14 @@ func (s *streamSink) event(ev sse.Event) {
 		s.c.span.AddChunkEvent(s.chunks, nil)
 	}
 	s.chunks++
+	if s.c.ep != responses && strings.HasPrefix(ev.Data, `{"error"`) {
+		if typ, msg := apiError([]byte(ev.Data)); typ != "" || msg != "" {
+			if s.apiErrType == "" && s.apiErrMsg == "" {
+				s.apiErrType, s.apiErrMsg = typ, msg
+			}
+			return
+		}
+	}
 	var err error
 	switch s.c.ep {
 	case chatCompletions:
@@ -446,7 +472,11 @@ func (s *streamSink) event(ev sse.Event) {
 }
 
 func (s *streamSink) end(err error, closed bool) {
-	s.parser.Close()
+	if err == nil && !closed {
+		// A clean end of the body: an event the server did not finish with a blank line
+		// still counts. After a read error or an early close, a partial event does not.
+		s.parser.Close()
+	}
 	c := s.c
 	defer c.end()
 	if !s.firstAt.IsZero() {
@@ -467,17 +497,19 @@ func (s *streamSink) end(err error, closed bool) {
 	c.recordResponse(resp)
 	if c.ep == responses {
 		if typ, msg, failed := s.resp.failed(); failed {
-			c.span.RecordException(typ, msg)
+			c.recordException(typ, msg)
 			return
 		}
 	}
 	switch {
+	case s.apiErrType != "" || s.apiErrMsg != "":
+		c.recordException(s.apiErrType, s.apiErrMsg)
 	case err != nil:
-		c.span.RecordError(err)
+		c.recordError(err)
 	case closed && !s.complete():
 		c.span.SetAttribute(spantypes.KeyStreamCancelled, true)
 	case !s.complete():
-		c.span.RecordException("IncompleteStream", "the stream ended before the model finished ("+strconv.Itoa(s.chunks)+" chunks)")
+		c.recordException("IncompleteStream", "the stream ended before the model finished ("+strconv.Itoa(s.chunks)+" chunks)")
 	}
 }
 

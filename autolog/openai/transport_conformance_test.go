@@ -1,0 +1,337 @@
+package openai_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/agentlens/agentlens/autolog/openai"
+	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/spantypes"
+	"github.com/agentlens/agentlens/tracetest"
+)
+
+// realFixtures is the shared folder of real recorded traffic (see its README.md).
+var realFixtures = filepath.Join("..", "..", "..", "shared", "fixtures", "real", "langchaingo")
+
+// httprrExchange is one request/response pair of an "httprr trace v1" file, as raw bytes.
+type httprrExchange struct {
+	name          string
+	rawReq        []byte
+	rawResp       []byte
+	method, url   string
+	header        http.Header
+	reqBody       []byte
+	respBody      []byte
+	status        int
+	respMediaType string
+}
+
+// readHTTPRR reads every exchange of the httprr files under dir.
+func readHTTPRR(t *testing.T, dir string) []httprrExchange {
+	t.Helper()
+	var out []httprrExchange
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".httprr") {
+			return err
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		const magic = "httprr trace v1\n"
+		if !bytes.HasPrefix(raw, []byte(magic)) {
+			return fmt.Errorf("%s: not an httprr trace", path)
+		}
+		raw = raw[len(magic):]
+		rel, _ := filepath.Rel(dir, path)
+		for i := 0; len(raw) > 0; i++ {
+			nl := bytes.IndexByte(raw, '\n')
+			if nl < 0 {
+				return fmt.Errorf("%s: truncated", path)
+			}
+			var n1, n2 int
+			if _, err := fmt.Sscanf(string(raw[:nl]), "%d %d", &n1, &n2); err != nil {
+				return fmt.Errorf("%s: %v", path, err)
+			}
+			raw = raw[nl+1:]
+			if n1 < 0 || n2 < 0 || n1+n2 > len(raw) {
+				return fmt.Errorf("%s: bad sizes", path)
+			}
+			ex := httprrExchange{name: fmt.Sprintf("%s#%d", rel, i), rawReq: raw[:n1], rawResp: raw[n1 : n1+n2]}
+			req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(ex.rawReq)))
+			if err != nil {
+				return fmt.Errorf("%s: %v", ex.name, err)
+			}
+			if ex.reqBody, err = io.ReadAll(req.Body); err != nil {
+				return err
+			}
+			ex.method, ex.url, ex.header = req.Method, req.URL.String(), req.Header
+			resp, err := ex.response(req)
+			if err != nil {
+				return fmt.Errorf("%s: %v", ex.name, err)
+			}
+			if ex.respBody, err = io.ReadAll(resp.Body); err != nil {
+				return err
+			}
+			ex.status = resp.StatusCode
+			ex.respMediaType, _, _ = strings.Cut(resp.Header.Get("Content-Type"), ";")
+			out = append(out, ex)
+			raw = raw[n1+n2:]
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// response parses the recorded response afresh, for req.
+func (ex *httprrExchange) response(req *http.Request) (*http.Response, error) {
+	return http.ReadResponse(bufio.NewReader(bytes.NewReader(ex.rawResp)), req)
+}
+
+// TestConformanceRealFixtures replays every OpenAI exchange of the real recorded traffic
+// through the tracing transport: the caller reads the recorded bytes, and the span holds
+// the recorded response (streams assembled) and the recorded usage.
+func TestConformanceRealFixtures(t *testing.T) {
+	if _, err := os.Stat(realFixtures); err != nil {
+		t.Skipf("real fixtures not available at %s: %v", realFixtures, err)
+	}
+	checked := 0
+	for _, ex := range readHTTPRR(t, realFixtures) {
+		if !strings.HasPrefix(ex.url, "https://api.openai.com/") {
+			continue // other providers
+		}
+		path := strings.TrimPrefix(ex.url, "https://api.openai.com")
+		if path != "/v1/chat/completions" && path != "/v1/embeddings" {
+			continue
+		}
+		ex := ex
+		t.Run(ex.name, func(t *testing.T) {
+			traces := tracetest.Capture(t)
+			recorded := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				if r.Method != ex.method || r.URL.String() != ex.url {
+					return nil, fmt.Errorf("unexpected request %s %s", r.Method, r.URL)
+				}
+				return ex.response(r)
+			})
+			req, err := http.NewRequest(ex.method, ex.url, bytes.NewReader(ex.reqBody))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header = ex.header.Clone()
+			resp, err := (&http.Client{Transport: openai.NewTransport(recorded)}).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, ex.respBody) || resp.StatusCode != ex.status {
+				t.Fatalf("the caller read %d bytes (status %d), the recorded body has %d (status %d)", len(got), resp.StatusCode, len(ex.respBody), ex.status)
+			}
+			ts := traces.Traces()
+			if len(ts) != 1 {
+				t.Fatalf("%d traces", len(ts))
+			}
+			span := ts[0].RootSpan()
+			wantTree := "CHAT_MODEL Completions OK\n"
+			if path == "/v1/embeddings" {
+				wantTree = "EMBEDDING Embeddings OK\n"
+			}
+			if tree := tracetest.Tree(ts[0]); tree != wantTree {
+				t.Fatalf("tree:\n%s", tree)
+			}
+			checkJSON(t, "inputs", span.Inputs(), ex.reqBody)
+			var reqFields struct {
+				Model string `json:"model"`
+			}
+			_ = json.Unmarshal(ex.reqBody, &reqFields)
+			if m := span.StringAttribute(spantypes.KeyLLMModel); m != reqFields.Model {
+				t.Errorf("model %q, request says %q", m, reqFields.Model)
+			}
+			if p := span.StringAttribute(spantypes.KeyLLMProvider); p != "openai" {
+				t.Errorf("provider %q", p)
+			}
+
+			var wantUsage map[string]any
+			if ex.respMediaType == "text/event-stream" {
+				wantUsage = checkAssembledStream(t, span, string(ex.respBody))
+			} else {
+				checkJSON(t, "outputs", span.Outputs(), ex.respBody)
+				var body struct {
+					Usage map[string]any `json:"usage"`
+					ID    string         `json:"id"`
+					Model string         `json:"model"`
+				}
+				if err := json.Unmarshal(ex.respBody, &body); err != nil {
+					t.Fatal(err)
+				}
+				wantUsage = body.Usage
+				if m := span.StringAttribute(spantypes.KeyGenAIResponseModel); m != body.Model {
+					t.Errorf("response model %q, want %q", m, body.Model)
+				}
+				if id := span.StringAttribute(spantypes.KeyGenAIResponseID); id != body.ID {
+					t.Errorf("response id %q, want %q", id, body.ID)
+				}
+			}
+			if wantUsage == nil {
+				t.Fatal("the recorded response has no usage")
+			}
+			count := func(k string) int64 { f, _ := wantUsage[k].(float64); return int64(f) }
+			want := tracedata.TokenUsage{InputTokens: count("prompt_tokens"), OutputTokens: count("completion_tokens"), TotalTokens: count("total_tokens")}
+			if u, ok := span.TokenUsage(); !ok || u != want {
+				t.Errorf("token usage %+v (%v), recorded %+v", u, ok, want)
+			}
+		})
+		checked++
+	}
+	t.Logf("checked %d real OpenAI exchanges", checked)
+	if checked == 0 {
+		t.Error("no OpenAI exchange found in the real fixtures")
+	}
+}
+
+// checkAssembledStream checks a streamed chat span against the recorded SSE body: one
+// chunk event per data event (the chunk itself), and outputs holding the concatenated
+// content, the assembled tool calls, the last finish reason and the usage chunk's usage.
+// It returns the recorded usage.
+func checkAssembledStream(t *testing.T, span *tracedata.Span, body string) map[string]any {
+	t.Helper()
+	data := sseData(body)
+	events := chunkEvents(t, span)
+	if len(events) != len(data) {
+		t.Errorf("%d chunk events, %d data events recorded", len(events), len(data))
+	}
+	for i := 0; i < len(events) && i < len(data); i++ {
+		checkJSON(t, fmt.Sprintf("chunk %d", i), []byte(asString(events[i].Attributes[spantypes.KeyChunkValue])), []byte(data[i]))
+	}
+	if _, ok := span.Attributes[spantypes.KeyTimeToFirstTokenMS]; !ok {
+		t.Error("no time to first token")
+	}
+	type call struct {
+		ID, Type, Name, Args string
+	}
+	var (
+		id, model string
+		content   strings.Builder
+		finish    any
+		usage     map[string]any
+		calls     = map[int]*call{}
+		order     []int
+	)
+	for _, d := range data {
+		var c struct {
+			ID      string         `json:"id"`
+			Model   string         `json:"model"`
+			Usage   map[string]any `json:"usage"`
+			Choices []struct {
+				Index        int     `json:"index"`
+				FinishReason *string `json:"finish_reason"`
+				Delta        struct {
+					Content   string `json:"content"`
+					ToolCalls []struct {
+						Index    int    `json:"index"`
+						ID       string `json:"id"`
+						Type     string `json:"type"`
+						Function struct {
+							Name      string `json:"name"`
+							Arguments string `json:"arguments"`
+						} `json:"function"`
+					} `json:"tool_calls"`
+				} `json:"delta"`
+			} `json:"choices"`
+		}
+		if err := json.Unmarshal([]byte(d), &c); err != nil {
+			t.Fatalf("recorded chunk: %v", err)
+		}
+		if id == "" {
+			id, model = c.ID, c.Model
+		}
+		if c.Usage != nil {
+			usage = c.Usage
+		}
+		for _, ch := range c.Choices {
+			if ch.Index != 0 {
+				t.Fatalf("choice %d: only n=1 streams are recorded", ch.Index)
+			}
+			content.WriteString(ch.Delta.Content)
+			if ch.FinishReason != nil {
+				finish = *ch.FinishReason
+			}
+			for _, tc := range ch.Delta.ToolCalls {
+				cl := calls[tc.Index]
+				if cl == nil {
+					cl = &call{}
+					calls[tc.Index] = cl
+					order = append(order, tc.Index)
+				}
+				if cl.ID == "" {
+					cl.ID, cl.Type, cl.Name = tc.ID, tc.Type, tc.Function.Name
+				}
+				cl.Args += tc.Function.Arguments
+			}
+		}
+	}
+	var out struct {
+		ID      string         `json:"id"`
+		Object  string         `json:"object"`
+		Model   string         `json:"model"`
+		Usage   map[string]any `json:"usage"`
+		Choices []struct {
+			Index        int `json:"index"`
+			FinishReason any `json:"finish_reason"`
+			Message      struct {
+				Role      string `json:"role"`
+				Content   any    `json:"content"`
+				ToolCalls []struct {
+					ID       string `json:"id"`
+					Type     string `json:"type"`
+					Function struct {
+						Name      string `json:"name"`
+						Arguments string `json:"arguments"`
+					} `json:"function"`
+				} `json:"tool_calls"`
+			} `json:"message"`
+		} `json:"choices"`
+	}
+	if err := json.Unmarshal(span.Outputs(), &out); err != nil {
+		t.Fatalf("outputs: %v\n%s", err, span.Outputs())
+	}
+	if out.ID != id || out.Model != model || out.Object != "chat.completion" || len(out.Choices) != 1 {
+		t.Fatalf("outputs %s", span.Outputs())
+	}
+	msg := out.Choices[0].Message
+	var wantContent any
+	if content.Len() > 0 {
+		wantContent = content.String()
+	}
+	if msg.Content != wantContent || msg.Role != "assistant" || out.Choices[0].FinishReason != finish {
+		t.Errorf("outputs message %+v finish %v, want content %q finish %v", msg, out.Choices[0].FinishReason, wantContent, finish)
+	}
+	if len(msg.ToolCalls) != len(order) {
+		t.Errorf("%d tool calls, recorded %d", len(msg.ToolCalls), len(order))
+	}
+	for i := 0; i < len(msg.ToolCalls) && i < len(order); i++ {
+		w, g := calls[order[i]], msg.ToolCalls[i]
+		if g.ID != w.ID || g.Function.Name != w.Name || g.Function.Arguments != w.Args {
+			t.Errorf("tool call %d %+v, recorded %+v", i, g, *w)
+		}
+	}
+	if !reflect.DeepEqual(out.Usage, usage) {
+		t.Errorf("outputs usage %v, usage chunk %v", out.Usage, usage)
+	}
+	return usage
+}
