@@ -90,8 +90,19 @@ func convertSpan(traceID string, span *Span, root bool) tracedata.Span {
 	for _, kv := range span.attrs {
 		s.Attributes[kv.key] = kv.json
 	}
+	chunks := span.chunks
 	span.mu.Unlock()
-	for _, ev := range ro.Events() {
+	// Chunk events live on the span, other events on the OTel span: merge them by time,
+	// chunks first among equals.
+	otelEvents := ro.Events()
+	if n := len(chunks) + len(otelEvents); n > 0 {
+		s.Events = make([]tracedata.Event, 0, n)
+	}
+	for _, ev := range otelEvents {
+		for len(chunks) > 0 && !chunks[0].at.After(ev.Time) {
+			s.Events = append(s.Events, chunks[0].event())
+			chunks = chunks[1:]
+		}
 		e := tracedata.Event{Name: ev.Name, TimeUnixNano: ev.Time.UnixNano()}
 		if len(ev.Attributes) > 0 {
 			e.Attributes = make(map[string]any, len(ev.Attributes))
@@ -100,6 +111,9 @@ func convertSpan(traceID string, span *Span, root bool) tracedata.Span {
 			}
 		}
 		s.Events = append(s.Events, e)
+	}
+	for i := range chunks {
+		s.Events = append(s.Events, chunks[i].event())
 	}
 	for _, l := range ro.Links() {
 		link := tracedata.Link{TraceID: l.SpanContext.TraceID().String(), SpanID: l.SpanContext.SpanID().String()}

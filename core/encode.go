@@ -1,6 +1,8 @@
 package core
 
 import (
+	"bytes"
+	"encoding/json"
 	"strconv"
 	"sync"
 	"unicode/utf8"
@@ -10,9 +12,17 @@ import (
 	"github.com/agentlens/agentlens/internal/jsonenc"
 )
 
+// JSONText is JSON text its producer guarantees to be valid (a request body it has just
+// decoded, say). Recorded as inputs, outputs, an attribute or a chunk, it is kept as is,
+// skipping the validation and re-encoding other values get.
+type JSONText []byte
+
 // encode returns the JSON text of v, capped at the configured payload size.
 // It never fails: values JSON cannot encode are recorded as descriptive text.
 func (rt *runtime) encode(v any) string {
+	if t, ok := v.(JSONText); ok {
+		return rt.capJSON(compactJSONText(t))
+	}
 	bp := encodeBuffers.Get().(*[]byte)
 	b := jsonenc.Append((*bp)[:0], v)
 	var js string
@@ -23,6 +33,27 @@ func (rt *runtime) encode(v any) string {
 	}
 	if cap(b) <= 64<<10 { // don't keep huge buffers alive
 		*bp = b
+		encodeBuffers.Put(bp)
+	}
+	return js
+}
+
+// compactJSONText returns JSON text on one line: pretty-printed text (raw newlines or tabs,
+// which compact JSON never has) is compacted, other text kept as is.
+func compactJSONText(t JSONText) string {
+	if bytes.IndexAny(t, "\n\r\t") < 0 {
+		return string(t)
+	}
+	bp := encodeBuffers.Get().(*[]byte)
+	buf := bytes.NewBuffer((*bp)[:0])
+	var js string
+	if err := json.Compact(buf, t); err != nil {
+		js = jsonenc.String(string(t)) // not JSON after all: record it as text
+	} else {
+		js = buf.String()
+	}
+	if buf.Cap() <= 64<<10 {
+		*bp = buf.Bytes()
 		encodeBuffers.Put(bp)
 	}
 	return js

@@ -5,10 +5,9 @@ import (
 	"iter"
 	"runtime/debug"
 	"strconv"
+	"time"
 
-	"go.opentelemetry.io/otel/attribute"
-	oteltrace "go.opentelemetry.io/otel/trace"
-
+	"github.com/agentlens/agentlens/core/tracedata"
 	"github.com/agentlens/agentlens/internal/jsonenc"
 	"github.com/agentlens/agentlens/spantypes"
 )
@@ -111,12 +110,30 @@ func (c *chunkRecorder[T]) outputs(reducer any) any {
 
 // addChunk records one stream chunk event.
 func (s *Span) addChunk(i int, v any) {
-	name := spantypes.ChunkEventPrefix + strconv.Itoa(i)
-	if !s.rt.cfg.captureContent || v == nil {
-		s.otel.AddEvent(name)
-		return
+	ev := chunkEvent{index: i, at: time.Now()}
+	if s.rt.cfg.captureContent && v != nil {
+		ev.value, ev.hasValue = s.rt.encode(v), true
 	}
-	s.otel.AddEvent(name, oteltrace.WithAttributes(attribute.String(spantypes.KeyChunkValue, s.rt.encode(v))))
+	s.mu.Lock()
+	s.chunks = append(s.chunks, ev)
+	s.mu.Unlock()
+}
+
+// chunkEvent is a stream chunk event, kept on the span itself rather than as an OTel event:
+// streams have many, and this is a plain append.
+type chunkEvent struct {
+	index    int
+	at       time.Time
+	value    string // JSON text
+	hasValue bool
+}
+
+func (c *chunkEvent) event() tracedata.Event {
+	e := tracedata.Event{Name: spantypes.ChunkEventPrefix + strconv.Itoa(c.index), TimeUnixNano: c.at.UnixNano()}
+	if c.hasValue {
+		e.Attributes = map[string]any{spantypes.KeyChunkValue: c.value}
+	}
+	return e
 }
 
 // endStream ends a stream span from a deferred call: on a panic it records the panic and

@@ -56,6 +56,7 @@ type Span struct {
 	mu     sync.Mutex
 	attrs  []spanAttr
 	inline [4]spanAttr
+	chunks []chunkEvent
 }
 
 // spanAttr is an attribute as MLflow stores it: a key and the JSON text of its value.

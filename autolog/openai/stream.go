@@ -30,6 +30,19 @@ func decodeStreamJSON(data []byte, v any) error {
 	return nil
 }
 
+// decodeUsage decodes a usage object kept raw while streaming (numbers exact), nil when
+// there is none or it is not an object.
+func decodeUsage(raw json.RawMessage) map[string]any {
+	if len(raw) == 0 {
+		return nil
+	}
+	var u map[string]any
+	if decodeStreamJSON(raw, &u) != nil {
+		return nil
+	}
+	return u
+}
+
 // numberOrNil returns n as a JSON value, nil when absent.
 func numberOrNil(n json.Number) any {
 	if n == "" {
@@ -54,7 +67,7 @@ type chatChunk struct {
 	SystemFingerprint string            `json:"system_fingerprint"`
 	ServiceTier       string            `json:"service_tier"`
 	Choices           []chatChunkChoice `json:"choices"`
-	Usage             map[string]any    `json:"usage"`
+	Usage             json.RawMessage   `json:"usage"`
 }
 
 type chatChunkChoice struct {
@@ -90,7 +103,7 @@ type chatStream struct {
 	fingerprint string
 	serviceTier string
 	choices     map[int]*chatChoiceAcc
-	usage       map[string]any
+	usage       json.RawMessage // decoded once, by response()
 }
 
 type chatChoiceAcc struct {
@@ -110,7 +123,7 @@ type toolCallAcc struct {
 // add merges one chunk. A malformed chunk returns an error and changes nothing.
 func (s *chatStream) add(data []byte) error {
 	var c chatChunk
-	if err := decodeStreamJSON(data, &c); err != nil {
+	if err := json.Unmarshal(data, &c); err != nil {
 		return fmt.Errorf("chat completion chunk: %w", err)
 	}
 	s.n++
@@ -129,7 +142,7 @@ func (s *chatStream) add(data []byte) error {
 	if c.ServiceTier != "" {
 		s.serviceTier = c.ServiceTier
 	}
-	if c.Usage != nil {
+	if len(c.Usage) > 0 && string(c.Usage) != "null" {
 		s.usage = c.Usage
 	}
 	for i := range c.Choices {
@@ -273,19 +286,19 @@ func (s *chatStream) response() map[string]any {
 	if s.serviceTier != "" {
 		out["service_tier"] = s.serviceTier
 	}
-	if s.usage != nil {
-		out["usage"] = s.usage
+	if u := decodeUsage(s.usage); u != nil {
+		out["usage"] = u
 	}
 	return out
 }
 
 // completionChunk is one streamed text_completion chunk of /completions.
 type completionChunk struct {
-	ID                string         `json:"id"`
-	Created           json.Number    `json:"created"`
-	Model             string         `json:"model"`
-	SystemFingerprint string         `json:"system_fingerprint"`
-	Usage             map[string]any `json:"usage"`
+	ID                string          `json:"id"`
+	Created           json.Number     `json:"created"`
+	Model             string          `json:"model"`
+	SystemFingerprint string          `json:"system_fingerprint"`
+	Usage             json.RawMessage `json:"usage"`
 	Choices           []struct {
 		Index        int     `json:"index"`
 		Text         string  `json:"text"`
@@ -300,7 +313,7 @@ type completionStream struct {
 	created     json.Number
 	fingerprint string
 	choices     map[int]*completionChoiceAcc
-	usage       map[string]any
+	usage       json.RawMessage // decoded once, by response()
 }
 
 type completionChoiceAcc struct {
@@ -311,7 +324,7 @@ type completionChoiceAcc struct {
 // add merges one chunk. A malformed chunk returns an error and changes nothing.
 func (s *completionStream) add(data []byte) error {
 	var c completionChunk
-	if err := decodeStreamJSON(data, &c); err != nil {
+	if err := json.Unmarshal(data, &c); err != nil {
 		return fmt.Errorf("completion chunk: %w", err)
 	}
 	s.n++
@@ -327,7 +340,7 @@ func (s *completionStream) add(data []byte) error {
 	if c.SystemFingerprint != "" {
 		s.fingerprint = c.SystemFingerprint
 	}
-	if c.Usage != nil {
+	if len(c.Usage) > 0 && string(c.Usage) != "null" {
 		s.usage = c.Usage
 	}
 	for _, ch := range c.Choices {
@@ -375,8 +388,8 @@ func (s *completionStream) response() map[string]any {
 	if s.fingerprint != "" {
 		out["system_fingerprint"] = s.fingerprint
 	}
-	if s.usage != nil {
-		out["usage"] = s.usage
+	if u := decodeUsage(s.usage); u != nil {
+		out["usage"] = u
 	}
 	return out
 }

@@ -99,13 +99,14 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 		req.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
 		return req, false
 	}
-	var in map[string]any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if dec.Decode(&in) == nil {
-		c.model, _ = in["model"].(string)
-		c.stream, _ = in["stream"].(bool)
+	// Only what the span needs is decoded; a body that decodes is valid JSON, recorded as is.
+	var in struct {
+		Model  string          `json:"model"`
+		Stream bool            `json:"stream"`
+		Tools  json.RawMessage `json:"tools"`
 	}
+	isJSON := json.Unmarshal(body, &in) == nil
+	c.model, c.stream = in.Model, in.Stream
 	if c.model == "" {
 		c.model = azureDeployment(req.URL.Path)
 	}
@@ -119,8 +120,12 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 	default:
 		ctx, c.span = core.StartSpan(ctx, c.ep.spanName(), core.WithSpanType(c.ep.spanType()))
 		c.own = true
-		if c.content && len(body) > 0 {
-			c.span.SetInputs(json.RawMessage(body))
+		switch {
+		case !c.content || len(body) == 0:
+		case isJSON:
+			c.span.SetInputs(core.JSONText(body))
+		default:
+			c.span.SetInputs(string(body))
 		}
 	}
 	provider := c.cfg.provider
@@ -138,8 +143,8 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 		attrs[spantypes.KeyGenAIRequestModel] = c.model
 	}
 	c.span.SetAttributes(attrs)
-	if tools, ok := in["tools"]; ok && c.ep != embeddings {
-		c.span.SetChatTools(tools)
+	if len(in.Tools) > 0 && string(in.Tools) != "null" && c.ep != embeddings {
+		c.span.SetChatTools(core.JSONText(in.Tools))
 	}
 	out := req.Clone(ctx)
 	if req.Body != nil && req.Body != http.NoBody {
@@ -309,10 +314,8 @@ func (c *call) endWithJSON(body []byte, complete bool, err error) {
 	if !complete {
 		return
 	}
-	var resp map[string]any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if dec.Decode(&resp) != nil {
+	var head responseHead
+	if json.Unmarshal(body, &head) != nil {
 		core.ReportError("autolog/openai", errors.New("a successful response body is not a JSON object; recorded as text"))
 		if c.own && c.content {
 			c.span.SetOutputs(string(body))
@@ -320,27 +323,55 @@ func (c *call) endWithJSON(body []byte, complete bool, err error) {
 		return
 	}
 	if c.own && c.content {
-		c.span.SetOutputs(json.RawMessage(body))
+		c.span.SetOutputs(core.JSONText(body))
 	}
-	c.recordResponse(resp)
-}
-
-// recordResponse sets what a response object tells: usage, model, id, finish reasons.
-func (c *call) recordResponse(resp map[string]any) {
-	if in, out, total, ok := usageOf(resp); ok {
-		c.span.SetTokenUsage(core.TokenUsage{InputTokens: in, OutputTokens: out, TotalTokens: total})
-	}
-	attrs := map[string]any{}
-	if m, ok := resp["model"].(string); ok && m != "" {
-		attrs[spantypes.KeyGenAIResponseModel] = m
-		if c.model == "" {
-			attrs[spantypes.KeyLLMModel] = m
+	reasons := make([]string, 0, len(head.Choices))
+	for _, ch := range head.Choices {
+		if ch.FinishReason != "" {
+			reasons = append(reasons, ch.FinishReason)
 		}
 	}
-	if id, ok := resp["id"].(string); ok && id != "" {
+	if head.Object == "response" && head.Status != "" {
+		reasons = append(reasons, head.Status)
+	}
+	c.recordFields(head.Model, head.ID, reasons, decodeUsage(head.Usage))
+}
+
+// responseHead is the part of a response object a span records.
+type responseHead struct {
+	ID      string          `json:"id"`
+	Object  string          `json:"object"`
+	Model   string          `json:"model"`
+	Status  string          `json:"status"`
+	Usage   json.RawMessage `json:"usage"`
+	Choices []struct {
+		FinishReason string `json:"finish_reason"`
+	} `json:"choices"`
+}
+
+// recordResponse sets what an assembled response object tells: usage, model, id, finish reasons.
+func (c *call) recordResponse(resp map[string]any) {
+	model, _ := resp["model"].(string)
+	id, _ := resp["id"].(string)
+	usage, _ := resp["usage"].(map[string]any)
+	c.recordFields(model, id, finishReasons(resp), usage)
+}
+
+func (c *call) recordFields(model, id string, reasons []string, usage map[string]any) {
+	if in, out, total, ok := usageOf(map[string]any{"usage": usage}); ok {
+		c.span.SetTokenUsage(core.TokenUsage{InputTokens: in, OutputTokens: out, TotalTokens: total})
+	}
+	attrs := make(map[string]any, 4)
+	if model != "" {
+		attrs[spantypes.KeyGenAIResponseModel] = model
+		if c.model == "" {
+			attrs[spantypes.KeyLLMModel] = model
+		}
+	}
+	if id != "" {
 		attrs[spantypes.KeyGenAIResponseID] = id
 	}
-	if reasons := finishReasons(resp); len(reasons) > 0 {
+	if len(reasons) > 0 {
 		attrs[spantypes.KeyGenAIResponseFinishReasons] = reasons
 	}
 	c.span.SetAttributes(attrs)
@@ -442,11 +473,7 @@ func (s *streamSink) event(ev sse.Event) {
 		s.sawDone = true
 		return
 	}
-	if s.c.content {
-		s.c.span.AddChunkEvent(s.chunks, json.RawMessage(ev.Data))
-	} else {
-		s.c.span.AddChunkEvent(s.chunks, nil)
-	}
+	chunk := s.chunks
 	s.chunks++
 	if s.c.ep != responses && strings.HasPrefix(ev.Data, `{"error"`) {
 		if typ, msg := apiError([]byte(ev.Data)); typ != "" || msg != "" {
@@ -464,6 +491,16 @@ func (s *streamSink) event(ev sse.Event) {
 		err = s.text.add([]byte(ev.Data))
 	case responses:
 		err = s.resp.add(ev.Event, []byte(ev.Data))
+	}
+	switch {
+	case !s.c.content:
+		s.c.span.AddChunkEvent(chunk, nil)
+	case err == nil:
+		s.c.span.AddChunkEvent(chunk, core.JSONText(ev.Data)) // it just parsed: valid JSON
+	case json.Valid([]byte(ev.Data)):
+		s.c.span.AddChunkEvent(chunk, json.RawMessage(ev.Data)) // JSON, but not the chunk shape
+	default:
+		s.c.span.AddChunkEvent(chunk, ev.Data) // not JSON: recorded as a string
 	}
 	if err != nil && s.parseErr == nil {
 		s.parseErr = err
