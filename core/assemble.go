@@ -88,9 +88,10 @@ func convertSpan(traceID string, span *Span, root bool) tracedata.Span {
 	span.mu.Lock()
 	s.Attributes = make(map[string]string, len(span.attrs))
 	for _, kv := range span.attrs {
-		s.Attributes[kv.key] = kv.json
+		s.Attributes[kv.key] = compactPretty(kv.json)
 	}
 	chunks := span.chunks
+	hooks := span.onExport
 	span.mu.Unlock()
 	// Chunk events live on the span, other events on the OTel span: merge them by time,
 	// chunks first among equals.
@@ -125,7 +126,20 @@ func convertSpan(traceID string, span *Span, root bool) tracedata.Span {
 		}
 		s.Links = append(s.Links, link)
 	}
+	for _, hook := range hooks {
+		runExportHook(hook, &s)
+	}
 	return s
+}
+
+// runExportHook runs an OnExport hook, reporting a panic instead of losing the trace.
+func runExportHook(hook func(*tracedata.Span), s *tracedata.Span) {
+	defer func() {
+		if r := recover(); r != nil {
+			ReportError("export hook", fmt.Errorf("an OnExport hook panicked on span %s: %v", s.SpanID, r))
+		}
+	}()
+	hook(s)
 }
 
 func nativeValue(v attribute.Value) any {

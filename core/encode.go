@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -12,16 +13,17 @@ import (
 	"github.com/agentlens/agentlens/internal/jsonenc"
 )
 
-// JSONText is JSON text its producer guarantees to be valid (a request body it has just
-// decoded, say). Recorded as inputs, outputs, an attribute or a chunk, it is kept as is,
-// skipping the validation and re-encoding other values get.
+// JSONText is JSON text recorded as is (inputs, outputs, an attribute, a chunk), without the
+// validation and re-encoding other values get on the caller's goroutine: a request or
+// response body, say. Pretty-printed text is compacted on the export goroutine. The producer
+// guarantees it is valid JSON, or corrects the recorded value from an OnExport hook.
 type JSONText []byte
 
 // encode returns the JSON text of v, capped at the configured payload size.
 // It never fails: values JSON cannot encode are recorded as descriptive text.
 func (rt *runtime) encode(v any) string {
 	if t, ok := v.(JSONText); ok {
-		return rt.capJSON(compactJSONText(t))
+		return rt.capJSON(string(t))
 	}
 	bp := encodeBuffers.Get().(*[]byte)
 	b := jsonenc.Append((*bp)[:0], v)
@@ -38,25 +40,18 @@ func (rt *runtime) encode(v any) string {
 	return js
 }
 
-// compactJSONText returns JSON text on one line: pretty-printed text (raw newlines or tabs,
-// which compact JSON never has) is compacted, other text kept as is.
-func compactJSONText(t JSONText) string {
-	if bytes.IndexAny(t, "\n\r\t") < 0 {
-		return string(t)
+// compactPretty returns recorded JSON text on one line: pretty-printed text (raw newlines or
+// tabs, which encoded values never have) is compacted; text that turns out not to be JSON is
+// recorded as a JSON string. It runs on the export goroutine.
+func compactPretty(js string) string {
+	if strings.IndexAny(js, "\n\r\t") < 0 {
+		return js
 	}
-	bp := encodeBuffers.Get().(*[]byte)
-	buf := bytes.NewBuffer((*bp)[:0])
-	var js string
-	if err := json.Compact(buf, t); err != nil {
-		js = jsonenc.String(string(t)) // not JSON after all: record it as text
-	} else {
-		js = buf.String()
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, []byte(js)); err != nil {
+		return jsonenc.String(js)
 	}
-	if buf.Cap() <= 64<<10 {
-		*bp = buf.Bytes()
-		encodeBuffers.Put(bp)
-	}
-	return js
+	return buf.String()
 }
 
 // encodeBuffers recycles encoding buffers so that encoding a value costs one allocation:

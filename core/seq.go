@@ -131,7 +131,7 @@ type chunkEvent struct {
 func (c *chunkEvent) event() tracedata.Event {
 	e := tracedata.Event{Name: spantypes.ChunkEventPrefix + strconv.Itoa(c.index), TimeUnixNano: c.at.UnixNano()}
 	if c.hasValue {
-		e.Attributes = map[string]any{spantypes.KeyChunkValue: c.value}
+		e.Attributes = map[string]any{spantypes.KeyChunkValue: compactPretty(c.value)}
 	}
 	return e
 }

@@ -53,10 +53,11 @@ type Span struct {
 
 	// The span's attributes live here rather than in the OTel span: setting them is then a
 	// copy into memory the span already has, and export reads them from here.
-	mu     sync.Mutex
-	attrs  []spanAttr
-	inline [4]spanAttr
-	chunks []chunkEvent
+	mu       sync.Mutex
+	attrs    []spanAttr
+	inline   [4]spanAttr
+	chunks   []chunkEvent
+	onExport []func(*tracedata.Span)
 }
 
 // spanAttr is an attribute as MLflow stores it: a key and the JSON text of its value.
@@ -419,6 +420,20 @@ func (s *Span) AddChunkEvent(index int, item any) {
 		return
 	}
 	s.addChunk(index, item)
+}
+
+// OnExport registers fn to run on the export goroutine when the span's trace is assembled,
+// with the finished span data, before redaction and before the trace's info is computed.
+// Adapters use it to move costly work (parsing a response body for its usage, say) off the
+// caller's path: fn may set or correct attributes (JSON text values) and events. A panic in
+// fn is reported and leaves the span as it was.
+func (s *Span) OnExport(fn func(span *tracedata.Span)) {
+	if !s.IsRecording() || fn == nil {
+		return
+	}
+	s.mu.Lock()
+	s.onExport = append(s.onExport, fn)
+	s.mu.Unlock()
 }
 
 // SetStatus sets the span's status. A span that ends with no status set ends OK.

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/internal/jsonenc"
 	"github.com/agentlens/agentlens/internal/sse"
 	"github.com/agentlens/agentlens/spantypes"
 )
@@ -75,16 +77,17 @@ func roundTrip(cfg *config, req *http.Request, next func(*http.Request) (*http.R
 	return resp, nil
 }
 
-// call is one traced request: its span (or the framework span it enriches) and what was
-// learnt from the request.
+// call is one traced request: its span (or the framework span it enriches). Parsing the
+// request and response bodies happens in OnExport hooks, on the export goroutine, so that
+// the caller's goroutine only copies bytes.
 type call struct {
 	cfg     *config
 	ep      endpoint
 	span    *core.Span
 	own     bool // the span is ours to end (not a framework's model span)
 	content bool // record prompts and completions
-	stream  bool
-	model   string
+	stream  bool // the request asked for a stream (a hint, for responses without a content type)
+	path    string
 	started time.Time
 }
 
@@ -99,17 +102,8 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 		req.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
 		return req, false
 	}
-	// Only what the span needs is decoded; a body that decodes is valid JSON, recorded as is.
-	var in struct {
-		Model  string          `json:"model"`
-		Stream bool            `json:"stream"`
-		Tools  json.RawMessage `json:"tools"`
-	}
-	isJSON := json.Unmarshal(body, &in) == nil
-	c.model, c.stream = in.Model, in.Stream
-	if c.model == "" {
-		c.model = azureDeployment(req.URL.Path)
-	}
+	c.stream = bytes.Contains(body, []byte(`"stream":true`)) || bytes.Contains(body, []byte(`"stream": true`))
+	c.path = req.URL.Path
 	c.content = core.CaptureContentEnabled() && (c.cfg.captureContent == nil || *c.cfg.captureContent)
 
 	parent := core.SpanFromContext(ctx)
@@ -120,38 +114,57 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 	default:
 		ctx, c.span = core.StartSpan(ctx, c.ep.spanName(), core.WithSpanType(c.ep.spanType()))
 		c.own = true
-		switch {
-		case !c.content || len(body) == 0:
-		case isJSON:
-			c.span.SetInputs(core.JSONText(body))
-		default:
-			c.span.SetInputs(string(body))
+		if c.content && len(body) > 0 {
+			c.span.SetInputs(core.JSONText(body)) // checked by the request hook
 		}
 	}
 	provider := c.cfg.provider
 	if provider == "" {
 		provider = providerOf(req)
 	}
-	attrs := map[string]any{
+	c.span.SetAttributes(map[string]any{
 		spantypes.KeyMessageFormat:      "openai",
 		spantypes.KeyLLMProvider:        provider,
 		spantypes.KeyGenAIProviderName:  provider,
 		spantypes.KeyGenAIOperationName: c.ep.operation(),
-	}
-	if c.model != "" {
-		attrs[spantypes.KeyLLMModel] = c.model
-		attrs[spantypes.KeyGenAIRequestModel] = c.model
-	}
-	c.span.SetAttributes(attrs)
-	if len(in.Tools) > 0 && string(in.Tools) != "null" && c.ep != embeddings {
-		c.span.SetChatTools(core.JSONText(in.Tools))
-	}
+	})
+	c.span.OnExport(c.requestHook(body))
 	out := req.Clone(ctx)
 	if req.Body != nil && req.Body != http.NoBody {
 		out.Body = io.NopCloser(bytes.NewReader(body))
 		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	}
 	return out, true
+}
+
+// requestHook reads the request body on the export goroutine: the model and the tools, and
+// a body that is not JSON is recorded as text instead.
+func (c *call) requestHook(body []byte) func(*tracedata.Span) {
+	return func(s *tracedata.Span) {
+		var in struct {
+			Model string          `json:"model"`
+			Tools json.RawMessage `json:"tools"`
+		}
+		if err := json.Unmarshal(body, &in); err != nil && c.own && c.content && len(body) > 0 {
+			s.SetAttribute(spantypes.KeySpanInputs, string(body))
+		}
+		model := in.Model
+		if model == "" {
+			model = azureDeployment(c.path)
+		}
+		if model != "" {
+			s.SetAttribute(spantypes.KeyGenAIRequestModel, model)
+			if _, set := s.Attributes[spantypes.KeyLLMModel]; !set {
+				s.SetAttribute(spantypes.KeyLLMModel, model)
+			}
+		}
+		if len(in.Tools) > 0 && string(in.Tools) != "null" && c.ep != embeddings {
+			var buf bytes.Buffer
+			if json.Compact(&buf, in.Tools) == nil {
+				s.Attributes[spantypes.KeyChatTools] = buf.String()
+			}
+		}
+	}
 }
 
 // readBody reads and closes the request body, returning what was read.
@@ -304,7 +317,7 @@ func (s *bufferSink) end(err error, closed bool) {
 	s.onEnd(s.buf.Bytes(), complete, err)
 }
 
-// endWithJSON records a successful non-streamed response.
+// endWithJSON records a successful non-streamed response; it is parsed on export.
 func (c *call) endWithJSON(body []byte, complete bool, err error) {
 	defer c.end()
 	if err != nil {
@@ -314,27 +327,29 @@ func (c *call) endWithJSON(body []byte, complete bool, err error) {
 	if !complete {
 		return
 	}
-	var head responseHead
-	if json.Unmarshal(body, &head) != nil {
-		core.ReportError("autolog/openai", errors.New("a successful response body is not a JSON object; recorded as text"))
-		if c.own && c.content {
-			c.span.SetOutputs(string(body))
-		}
-		return
-	}
 	if c.own && c.content {
-		c.span.SetOutputs(core.JSONText(body))
+		c.span.SetOutputs(core.JSONText(body)) // checked by the hook
 	}
-	reasons := make([]string, 0, len(head.Choices))
-	for _, ch := range head.Choices {
-		if ch.FinishReason != "" {
-			reasons = append(reasons, ch.FinishReason)
+	c.span.OnExport(func(s *tracedata.Span) {
+		var head responseHead
+		if json.Unmarshal(body, &head) != nil {
+			core.ReportError("autolog/openai", errors.New("a successful response body is not a JSON object; recorded as text"))
+			if c.own && c.content {
+				s.SetAttribute(spantypes.KeySpanOutputs, string(body))
+			}
+			return
 		}
-	}
-	if head.Object == "response" && head.Status != "" {
-		reasons = append(reasons, head.Status)
-	}
-	c.recordFields(head.Model, head.ID, reasons, decodeUsage(head.Usage))
+		reasons := make([]string, 0, len(head.Choices))
+		for _, ch := range head.Choices {
+			if ch.FinishReason != "" {
+				reasons = append(reasons, ch.FinishReason)
+			}
+		}
+		if head.Object == "response" && head.Status != "" {
+			reasons = append(reasons, head.Status)
+		}
+		setResponse(s, head.Model, head.ID, reasons, decodeUsage(head.Usage))
+	})
 }
 
 // responseHead is the part of a response object a span records.
@@ -349,32 +364,23 @@ type responseHead struct {
 	} `json:"choices"`
 }
 
-// recordResponse sets what an assembled response object tells: usage, model, id, finish reasons.
-func (c *call) recordResponse(resp map[string]any) {
-	model, _ := resp["model"].(string)
-	id, _ := resp["id"].(string)
-	usage, _ := resp["usage"].(map[string]any)
-	c.recordFields(model, id, finishReasons(resp), usage)
-}
-
-func (c *call) recordFields(model, id string, reasons []string, usage map[string]any) {
+// setResponse records what a response tells: usage, model, id, finish reasons.
+func setResponse(s *tracedata.Span, model, id string, reasons []string, usage map[string]any) {
 	if in, out, total, ok := usageOf(map[string]any{"usage": usage}); ok {
-		c.span.SetTokenUsage(core.TokenUsage{InputTokens: in, OutputTokens: out, TotalTokens: total})
+		s.SetTokenUsage(tracedata.TokenUsage{InputTokens: in, OutputTokens: out, TotalTokens: total})
 	}
-	attrs := make(map[string]any, 4)
 	if model != "" {
-		attrs[spantypes.KeyGenAIResponseModel] = model
-		if c.model == "" {
-			attrs[spantypes.KeyLLMModel] = model
+		s.SetAttribute(spantypes.KeyGenAIResponseModel, model)
+		if _, set := s.Attributes[spantypes.KeyLLMModel]; !set {
+			s.SetAttribute(spantypes.KeyLLMModel, model)
 		}
 	}
 	if id != "" {
-		attrs[spantypes.KeyGenAIResponseID] = id
+		s.SetAttribute(spantypes.KeyGenAIResponseID, id)
 	}
 	if len(reasons) > 0 {
-		attrs[spantypes.KeyGenAIResponseFinishReasons] = reasons
+		s.SetAttribute(spantypes.KeyGenAIResponseFinishReasons, reasons)
 	}
-	c.span.SetAttributes(attrs)
 }
 
 // finishReasons lists why each choice stopped (chat, completions) or the status of a
@@ -439,17 +445,15 @@ func apiError(body []byte) (typ, msg string) {
 	return typ, e.Error.Message
 }
 
-// streamSink parses a streamed response as it flows.
+// streamSink splits a streamed response into its events as it flows: each becomes a chunk
+// event, and the raw chunks are assembled into the response on export.
 type streamSink struct {
 	c        *call
 	parser   *sse.Parser
-	chunks   int
+	events   []sse.Event
 	sawDone  bool
+	terminal string // the Responses API's terminal event, if one came
 	firstAt  time.Time
-	chat     chatStream
-	text     completionStream
-	resp     responsesStream
-	parseErr error
 	// apiErr holds an error the server sent inside the stream ({"error": {...}}).
 	apiErrType, apiErrMsg string
 }
@@ -473,9 +477,12 @@ func (s *streamSink) event(ev sse.Event) {
 		s.sawDone = true
 		return
 	}
-	chunk := s.chunks
-	s.chunks++
-	if s.c.ep != responses && strings.HasPrefix(ev.Data, `{"error"`) {
+	if s.c.ep == responses {
+		switch ev.Event {
+		case "response.completed", "response.incomplete", "response.failed", "error":
+			s.terminal = ev.Event
+		}
+	} else if strings.HasPrefix(ev.Data, `{"error"`) {
 		if typ, msg := apiError([]byte(ev.Data)); typ != "" || msg != "" {
 			if s.apiErrType == "" && s.apiErrMsg == "" {
 				s.apiErrType, s.apiErrMsg = typ, msg
@@ -483,29 +490,12 @@ func (s *streamSink) event(ev sse.Event) {
 			return
 		}
 	}
-	var err error
-	switch s.c.ep {
-	case chatCompletions:
-		err = s.chat.add([]byte(ev.Data))
-	case completions:
-		err = s.text.add([]byte(ev.Data))
-	case responses:
-		err = s.resp.add(ev.Event, []byte(ev.Data))
+	if s.c.content {
+		s.c.span.AddChunkEvent(len(s.events), core.JSONText(ev.Data)) // checked on export
+	} else {
+		s.c.span.AddChunkEvent(len(s.events), nil)
 	}
-	switch {
-	case !s.c.content:
-		s.c.span.AddChunkEvent(chunk, nil)
-	case err == nil:
-		s.c.span.AddChunkEvent(chunk, core.JSONText(ev.Data)) // it just parsed: valid JSON
-	case json.Valid([]byte(ev.Data)):
-		s.c.span.AddChunkEvent(chunk, json.RawMessage(ev.Data)) // JSON, but not the chunk shape
-	default:
-		s.c.span.AddChunkEvent(chunk, ev.Data) // not JSON: recorded as a string
-	}
-	if err != nil && s.parseErr == nil {
-		s.parseErr = err
-		core.ReportError("autolog/openai", fmt.Errorf("parsing a stream chunk: %w", err))
-	}
+	s.events = append(s.events, ev)
 }
 
 func (s *streamSink) end(err error, closed bool) {
@@ -519,43 +509,76 @@ func (s *streamSink) end(err error, closed bool) {
 	if !s.firstAt.IsZero() {
 		c.span.SetAttribute(spantypes.KeyTimeToFirstTokenMS, s.firstAt.Sub(c.started).Milliseconds())
 	}
-	var resp map[string]any
-	switch c.ep {
-	case chatCompletions:
-		resp = s.chat.response()
-	case completions:
-		resp = s.text.response()
-	case responses:
-		resp = s.resp.response()
-	}
-	if c.own && c.content && s.chunks > 0 {
-		c.span.SetOutputs(resp)
-	}
-	c.recordResponse(resp)
+	complete := s.sawDone
 	if c.ep == responses {
-		if typ, msg, failed := s.resp.failed(); failed {
-			c.recordException(typ, msg)
-			return
-		}
+		complete = s.terminal != ""
 	}
 	switch {
 	case s.apiErrType != "" || s.apiErrMsg != "":
 		c.recordException(s.apiErrType, s.apiErrMsg)
 	case err != nil:
 		c.recordError(err)
-	case closed && !s.complete():
+	case closed && !complete:
 		c.span.SetAttribute(spantypes.KeyStreamCancelled, true)
-	case !s.complete():
-		c.recordException("IncompleteStream", "the stream ended before the model finished ("+strconv.Itoa(s.chunks)+" chunks)")
+	case !complete:
+		c.recordException("IncompleteStream", "the stream ended before the model finished ("+strconv.Itoa(len(s.events))+" chunks)")
 	}
+	events := s.events
+	c.span.OnExport(func(sp *tracedata.Span) { c.assemble(sp, events) })
 }
 
-// complete reports whether the stream reached its proper end: [DONE], or for the Responses
-// API a terminal event (the assembled response is no longer in progress).
-func (s *streamSink) complete() bool {
-	if s.c.ep == responses {
-		st, _ := s.resp.response()["status"].(string)
-		return st != "" && st != "in_progress"
+// assemble turns the raw chunks into the response a non-streamed call returns, on export.
+func (c *call) assemble(sp *tracedata.Span, events []sse.Event) {
+	var (
+		chat      chatStream
+		text      completionStream
+		resp      responsesStream
+		assembled map[string]any
+	)
+	for i, ev := range events {
+		var err error
+		switch c.ep {
+		case chatCompletions:
+			err = chat.add([]byte(ev.Data))
+		case completions:
+			err = text.add([]byte(ev.Data))
+		case responses:
+			err = resp.add(ev.Event, []byte(ev.Data))
+		}
+		if err != nil {
+			core.ReportError("autolog/openai", fmt.Errorf("parsing a stream chunk: %w", err))
+			if c.content && !json.Valid([]byte(ev.Data)) {
+				fixChunkValue(sp, i, ev.Data)
+			}
+		}
 	}
-	return s.sawDone
+	switch c.ep {
+	case chatCompletions:
+		assembled = chat.response()
+	case completions:
+		assembled = text.response()
+	case responses:
+		assembled = resp.response()
+		if typ, msg, failed := resp.failed(); failed && c.own {
+			sp.RecordException(typ, msg, sp.EndTimeUnixNano)
+		}
+	}
+	if c.own && c.content && len(events) > 0 {
+		sp.SetAttribute(spantypes.KeySpanOutputs, assembled)
+	}
+	model, _ := assembled["model"].(string)
+	id, _ := assembled["id"].(string)
+	usage, _ := assembled["usage"].(map[string]any)
+	setResponse(sp, model, id, finishReasons(assembled), usage)
+}
+
+// fixChunkValue records a chunk that is not JSON as a JSON string.
+func fixChunkValue(sp *tracedata.Span, index int, data string) {
+	name := spantypes.ChunkEventPrefix + strconv.Itoa(index)
+	for i := range sp.Events {
+		if sp.Events[i].Name == name {
+			sp.Events[i].Attributes[spantypes.KeyChunkValue] = jsonenc.String(data)
+			return
+		}
+	}
 }

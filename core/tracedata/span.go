@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/agentlens/agentlens/internal/jsonenc"
 	"github.com/agentlens/agentlens/spantypes"
 )
 
@@ -110,6 +111,33 @@ func (s *Span) TokenUsage() (TokenUsage, bool) {
 		return TokenUsage{}, false
 	}
 	return u, true
+}
+
+// SetAttribute sets attribute key to the JSON encoding of v (a value JSON cannot encode is
+// recorded as descriptive text). For OnExport hooks and redaction.
+func (s *Span) SetAttribute(key string, v any) {
+	if s.Attributes == nil {
+		s.Attributes = map[string]string{}
+	}
+	s.Attributes[key] = jsonenc.String(v)
+}
+
+// SetTokenUsage records u as mlflow.chat.tokenUsage and the GenAI usage keys; a zero total is
+// filled in as input + output.
+func (s *Span) SetTokenUsage(u TokenUsage) {
+	if u.TotalTokens == 0 {
+		u.TotalTokens = u.InputTokens + u.OutputTokens
+	}
+	s.SetAttribute(spantypes.KeyChatTokenUsage, u)
+	s.SetAttribute(spantypes.KeyGenAIUsageInputTokens, u.InputTokens)
+	s.SetAttribute(spantypes.KeyGenAIUsageOutputTokens, u.OutputTokens)
+}
+
+// RecordException marks the span ERROR with "<typ>: <message>" and adds an exception event.
+func (s *Span) RecordException(typ, message string, at int64) {
+	s.Status = Status{Code: StatusError, Message: typ + ": " + message}
+	s.Events = append(s.Events, Event{Name: spantypes.ExceptionEventName, TimeUnixNano: at,
+		Attributes: map[string]any{spantypes.KeyExceptionType: typ, spantypes.KeyExceptionMessage: message}})
 }
 
 // StartTime returns when the span started.
