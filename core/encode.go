@@ -44,7 +44,7 @@ func (rt *runtime) encode(v any) string {
 // tabs, which encoded values never have) is compacted; text that turns out not to be JSON is
 // recorded as a JSON string. It runs on the export goroutine.
 func compactPretty(js string) string {
-	if strings.IndexAny(js, "\n\r\t") < 0 {
+	if !strings.ContainsAny(js, "\n\r\t") {
 		return js
 	}
 	var buf bytes.Buffer
