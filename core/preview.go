@@ -20,13 +20,8 @@ func preview(js, role string) string {
 	content := js
 	// Only chat shapes need parsing, and every chat message has a "role".
 	if len(js) > 0 && js[0] == '{' && strings.Contains(js, `"role"`) {
-		var obj map[string]any
-		if json.Unmarshal([]byte(js), &obj) == nil {
-			if msgs := chatMessages(obj, 0); len(msgs) > 0 {
-				if text := messageText(lastMessage(msgs, role)); text != "" {
-					content = text
-				}
-			}
+		if text, ok := chatText([]byte(js), role, 0); ok && text != "" {
+			content = text
 		}
 	} else if len(js) > 1 && js[0] == '"' && js[len(js)-1] == '"' && plainJSONText(js[1:len(js)-1]) {
 		content = js[1 : len(js)-1] // a JSON string without escapes is its text, quoted
@@ -40,54 +35,81 @@ func preview(js, role string) string {
 	return cutChars(content, previewMaxChars)
 }
 
-// chatMessages extracts the messages of the chat shapes MLflow recognises.
-func chatMessages(obj map[string]any, depth int) []map[string]any {
-	if msgs := messageList(obj["messages"]); len(msgs) > 0 {
-		return msgs
-	}
-	if choices, ok := obj["choices"].([]any); ok && len(choices) > 0 {
-		if c, ok := choices[0].(map[string]any); ok {
-			if m, ok := c["message"].(map[string]any); ok && isMessage(m) {
-				return []map[string]any{m}
-			}
-		}
-	}
-	if msgs := messageList(obj["input"]); len(msgs) > 0 {
-		return msgs
-	}
-	if msgs := messageList(obj["output"]); len(msgs) > 0 {
-		return msgs
-	}
-	if req, ok := obj["request"].(map[string]any); ok && depth < 2 {
-		return chatMessages(req, depth+1)
-	}
-	return nil
+// chatShape holds the parts of the chat shapes MLflow recognises, undecoded: OpenAI
+// "messages" and "choices", the Responses API's "input" and "output", or either under "request".
+type chatShape struct {
+	Messages json.RawMessage `json:"messages"`
+	Choices  []struct {
+		Message json.RawMessage `json:"message"`
+	} `json:"choices"`
+	Input   json.RawMessage `json:"input"`
+	Output  json.RawMessage `json:"output"`
+	Request json.RawMessage `json:"request"`
 }
 
-func messageList(v any) []map[string]any {
-	items, ok := v.([]any)
-	if !ok {
+// chatMessage is a message: it has a role and a content.
+type chatMessage struct {
+	Role    *string         `json:"role"`
+	Content json.RawMessage `json:"content"`
+}
+
+// chatText returns the text of the last message with the role (or of the last message) of a
+// chat-shaped object, and whether the object had messages.
+func chatText(js []byte, role string, depth int) (string, bool) {
+	var shape chatShape
+	if json.Unmarshal(js, &shape) != nil {
+		return "", false
+	}
+	if msgs := messageList(shape.Messages); len(msgs) > 0 {
+		return messageText(lastMessage(msgs, role)), true
+	}
+	if len(shape.Choices) > 0 {
+		if m, ok := asMessage(shape.Choices[0].Message); ok {
+			return messageText(m), true
+		}
+	}
+	if msgs := messageList(shape.Input); len(msgs) > 0 {
+		return messageText(lastMessage(msgs, role)), true
+	}
+	if msgs := messageList(shape.Output); len(msgs) > 0 {
+		return messageText(lastMessage(msgs, role)), true
+	}
+	if len(shape.Request) > 0 && shape.Request[0] == '{' && depth < 2 {
+		return chatText(shape.Request, role, depth+1)
+	}
+	return "", false
+}
+
+// messageList decodes a JSON array, keeping the items that are messages.
+func messageList(raw json.RawMessage) []chatMessage {
+	if len(raw) == 0 || raw[0] != '[' {
 		return nil
 	}
-	var msgs []map[string]any
+	var items []json.RawMessage
+	if json.Unmarshal(raw, &items) != nil {
+		return nil
+	}
+	var msgs []chatMessage
 	for _, it := range items {
-		if m, ok := it.(map[string]any); ok && isMessage(m) {
+		if m, ok := asMessage(it); ok {
 			msgs = append(msgs, m)
 		}
 	}
 	return msgs
 }
 
-func isMessage(m map[string]any) bool {
-	_, hasRole := m["role"]
-	_, hasContent := m["content"]
-	return hasRole && hasContent
+func asMessage(raw json.RawMessage) (chatMessage, bool) {
+	var m chatMessage
+	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &m) != nil {
+		return m, false
+	}
+	return m, m.Role != nil && len(m.Content) > 0
 }
 
 // lastMessage returns the last message with the role, or the last message of all.
-func lastMessage(msgs []map[string]any, role string) map[string]any {
+func lastMessage(msgs []chatMessage, role string) chatMessage {
 	for i := len(msgs) - 1; i >= 0; i-- {
-		if r, _ := msgs[i]["role"].(string); r == role {
+		if *msgs[i].Role == role {
 			return msgs[i]
 		}
 	}
@@ -95,17 +117,22 @@ func lastMessage(msgs []map[string]any, role string) map[string]any {
 }
 
 // messageText returns a message's text: its string content, or its first text part.
-func messageText(m map[string]any) string {
-	switch c := m["content"].(type) {
-	case string:
-		return c
-	case []any:
-		for _, p := range c {
-			if part, ok := p.(map[string]any); ok {
-				if t, _ := part["type"].(string); t == "text" || t == "output_text" || t == "input_text" {
-					if text, ok := part["text"].(string); ok {
-						return text
-					}
+func messageText(m chatMessage) string {
+	switch m.Content[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(m.Content, &s) == nil {
+			return s
+		}
+	case '[':
+		var parts []struct {
+			Type string  `json:"type"`
+			Text *string `json:"text"`
+		}
+		if json.Unmarshal(m.Content, &parts) == nil {
+			for _, p := range parts {
+				if (p.Type == "text" || p.Type == "output_text" || p.Type == "input_text") && p.Text != nil {
+					return *p.Text
 				}
 			}
 		}
