@@ -29,15 +29,17 @@
 //
 // Ending the root span completes the trace: TraceInfo (state, previews, token usage, size,
 // metadata, tags) is computed on the export goroutine and the trace goes to every configured
-// Destination through bounded queues that never block the traced code. UpdateCurrentTrace
+// Destination through bounded queues that never block the traced code. The default destination
+// is the local store (package store, ./agentlens.db); Client searches, tags and deletes there. UpdateCurrentTrace
 // adds tags, metadata, session and user from anywhere in the trace; GetTrace and
 // LastActiveTraceID read finished traces back. Client starts and ends spans by explicit ids.
 //
 // # Configuration
 //
 // Configure is optional; the first span configures tracing from the environment
-// (AGENTLENS_CAPTURE_CONTENT, AGENTLENS_MAX_PAYLOAD_BYTES, MLFLOW_TRACE_SAMPLING_RATIO,
-// MLFLOW_TRACE_TIMEOUT_SECONDS, MLFLOW_EXPERIMENT_ID). Disable turns tracing off at once;
+// (AGENTLENS_STORE, AGENTLENS_CAPTURE_CONTENT, AGENTLENS_MAX_PAYLOAD_BYTES,
+// MLFLOW_TRACE_SAMPLING_RATIO, MLFLOW_TRACE_TIMEOUT_SECONDS, MLFLOW_EXPERIMENT_ID,
+// MLFLOW_EXPERIMENT_NAME). Disable turns tracing off at once;
 // Suppress turns it off below a context. Flush and Shutdown drain the pipeline. Internal
 // failures never reach the traced code: they are logged once per kind and counted (GetStats).
 package core
