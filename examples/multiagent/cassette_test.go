@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/agentlens/agentlens/internal/fakeopenai"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -27,17 +29,17 @@ func TestGenerateMultiagentCassette(t *testing.T) {
 	if os.Getenv("AGENTLENS_REGEN_SWARM_TRACE") != "1" {
 		t.Skip("set AGENTLENS_REGEN_SWARM_TRACE=1 to rewrite recordings/cassettes/examples/multiagent.yaml")
 	}
-	t.Setenv("OPENAI_API_KEY", fakeKey)
+	t.Setenv("OPENAI_API_KEY", fakeopenai.Key)
 	t.Setenv("AGENTLENS_RECORD", "1")
 	tracetest.Capture(t) // keep the generator's trace out of any local store
 
-	srv := fakeServer(t, multiagentAPI(t))
+	srv := fakeopenai.Server(t, multiagentAPI(t))
 	var out bytes.Buffer
-	if err := runWith(context.Background(), &out, recordings.Options{RealTransport: redirectTransport(t, srv)}); err != nil {
+	if err := runWith(context.Background(), &out, recordings.Options{RealTransport: fakeopenai.RedirectTransport(t, srv)}); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("program output:\n%s", out.String())
-	checkScrubbed(t, recordings.Path(cassette))
+	fakeopenai.CheckScrubbed(t, recordings.Path(cassette))
 }
 
 // The fake model's answers.
@@ -52,7 +54,7 @@ const (
 // apart by its system message.
 func multiagentAPI(t *testing.T) func(w http.ResponseWriter, path string, body []byte) {
 	return func(w http.ResponseWriter, path string, body []byte) {
-		var req fakeChatRequest
+		var req fakeopenai.ChatRequest
 		if path != "/v1/chat/completions" || json.Unmarshal(body, &req) != nil || len(req.Messages) < 2 || req.Messages[0].Role != "system" {
 			t.Errorf("fake OpenAI: unexpected request to %s: %s", path, body)
 			http.Error(w, "unexpected request", http.StatusBadRequest)
@@ -62,13 +64,13 @@ func multiagentAPI(t *testing.T) func(w http.ResponseWriter, path string, body [
 		system := req.Messages[0].Content
 		last := req.Messages[len(req.Messages)-1]
 		callTool := func(created int64, name, args string) {
-			call := fakeToolCall{ID: fakeID("call_", seed+"/call", 24), Type: "function"}
+			call := fakeopenai.ToolCall{ID: fakeopenai.ID("call_", seed+"/call", 24), Type: "function"}
 			call.Function.Name = name
 			call.Function.Arguments = args
-			writeCompletion(w, seed, created, "", []fakeToolCall{call}, newUsage(req.promptTokens(), 7+tokens(args)))
+			fakeopenai.WriteCompletion(w, seed, created, "", []fakeopenai.ToolCall{call}, fakeopenai.NewUsage(req.PromptTokens(), 7+fakeopenai.Tokens(args)))
 		}
 		say := func(created int64, text string) {
-			writeCompletion(w, seed, created, text, nil, newUsage(req.promptTokens(), tokens(text)))
+			fakeopenai.WriteCompletion(w, seed, created, text, nil, fakeopenai.NewUsage(req.PromptTokens(), fakeopenai.Tokens(text)))
 		}
 		switch {
 		case system == triageInstructions && last.Role == "user":

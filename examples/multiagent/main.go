@@ -33,7 +33,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"sort"
 	"strings"
@@ -89,7 +88,7 @@ func runWith(ctx context.Context, out io.Writer, recOpts recordings.Options) (er
 	// Offline runs replay the cassette: the recorder becomes http.DefaultTransport, which
 	// the go-openai client below uses. It is installed before Autolog, so that Autolog wraps
 	// it and traces the replayed calls exactly as it traces real ones.
-	stop, err := useRecordings(out, key, recOpts)
+	stop, err := recordings.ForProgram(out, cassette, recOpts)
 	if err != nil {
 		return err
 	}
@@ -129,36 +128,6 @@ func runWith(ctx context.Context, out io.Writer, recOpts recordings.Options) (er
 			st.Path(), st.Path(), id)
 	}
 	return nil
-}
-
-// useRecordings installs the cassette's recorder as http.DefaultTransport, unless the
-// program is to call the real API (OPENAI_API_KEY set and AGENTLENS_RECORD unset). stop
-// puts the previous transport back and, when recording, saves the cassette, unless the run
-// failed: a broken run never replaces a good recording.
-func useRecordings(out io.Writer, key string, opts recordings.Options) (stop func(failed bool) error, err error) {
-	if key != "" && os.Getenv("AGENTLENS_RECORD") == "" {
-		fmt.Fprintln(out, "(calling the OpenAI API)")
-		return func(bool) error { return nil }, nil
-	}
-	rec, err := recordings.Open(cassette, opts)
-	if err != nil {
-		return nil, err
-	}
-	if rec.Recording() {
-		fmt.Fprintf(out, "(calling the OpenAI API and recording %s)\n", recordings.Path(cassette))
-	} else {
-		fmt.Fprintln(out, "(offline: replaying recordings/cassettes/examples/multiagent.yaml; set OPENAI_API_KEY to call the API)")
-	}
-	prev := http.DefaultTransport
-	http.DefaultTransport = rec
-	return func(failed bool) error {
-		http.DefaultTransport = prev
-		if failed && rec.Recording() {
-			fmt.Fprintf(out, "(the run failed: %s was not saved)\n", recordings.Path(cassette))
-			return nil
-		}
-		return rec.Stop()
-	}, nil
 }
 
 // Instructions of the agents (Swarm's triage example).

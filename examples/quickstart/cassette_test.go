@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/agentlens/agentlens/internal/fakeopenai"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -28,17 +30,17 @@ func TestGenerateQuickstartCassette(t *testing.T) {
 	if os.Getenv("AGENTLENS_REGEN_EXAMPLES") != "1" {
 		t.Skip("set AGENTLENS_REGEN_EXAMPLES=1 to rewrite recordings/cassettes/examples/quickstart.yaml")
 	}
-	t.Setenv("OPENAI_API_KEY", fakeKey)
+	t.Setenv("OPENAI_API_KEY", fakeopenai.Key)
 	t.Setenv("AGENTLENS_RECORD", "1")
 	tracetest.Capture(t) // keep the generator's trace out of any local store
 
-	srv := fakeServer(t, quickstartAPI(t))
+	srv := fakeopenai.Server(t, quickstartAPI(t))
 	var out bytes.Buffer
-	if err := runWith(context.Background(), &out, recordings.Options{RealTransport: redirectTransport(t, srv)}); err != nil {
+	if err := runWith(context.Background(), &out, recordings.Options{RealTransport: fakeopenai.RedirectTransport(t, srv)}); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("program output:\n%s", out.String())
-	checkScrubbed(t, recordings.Path(cassette))
+	fakeopenai.CheckScrubbed(t, recordings.Path(cassette))
 }
 
 // The fake model's answers.
@@ -53,7 +55,7 @@ const (
 // quickstartAPI answers the program's four requests as gpt-4o-mini would.
 func quickstartAPI(t *testing.T) func(w http.ResponseWriter, path string, body []byte) {
 	return func(w http.ResponseWriter, path string, body []byte) {
-		var req fakeChatRequest
+		var req fakeopenai.ChatRequest
 		if path != "/v1/chat/completions" || json.Unmarshal(body, &req) != nil {
 			t.Errorf("fake OpenAI: unexpected request to %s: %s", path, body)
 			http.Error(w, "unexpected request", http.StatusBadRequest)
@@ -62,32 +64,32 @@ func quickstartAPI(t *testing.T) func(w http.ResponseWriter, path string, body [
 		seed := string(body)
 		switch {
 		case req.Stream:
-			pieces := splitTokens(fakeTips)
-			var usage *fakeUsage
+			pieces := fakeopenai.SplitTokens(fakeTips)
+			var usage *fakeopenai.Usage
 			if req.StreamOptions != nil && req.StreamOptions.IncludeUsage {
-				u := newUsage(req.promptTokens(), len(pieces))
+				u := fakeopenai.NewUsage(req.PromptTokens(), len(pieces))
 				usage = &u
 			}
-			writeStream(w, seed, fakeCreated+3, pieces, usage)
-		case len(req.Tools) > 0 && req.lastRole() == "tool":
+			fakeopenai.WriteStream(w, seed, fakeCreated+3, pieces, usage)
+		case len(req.Tools) > 0 && req.LastRole() == "tool":
 			// The answer reports what the tool returned.
 			var wr weather
 			if err := json.Unmarshal([]byte(req.Messages[len(req.Messages)-1].Content), &wr); err != nil {
 				t.Errorf("fake OpenAI: tool result: %v", err)
 			}
 			answer := fmt.Sprintf("It is %d °C with %s in %s right now.", wr.TemperatureC, wr.Conditions, wr.City)
-			writeCompletion(w, seed, fakeCreated+2, answer, nil, newUsage(req.promptTokens(), tokens(answer)))
+			fakeopenai.WriteCompletion(w, seed, fakeCreated+2, answer, nil, fakeopenai.NewUsage(req.PromptTokens(), fakeopenai.Tokens(answer)))
 		case len(req.Tools) > 0:
 			q := req.Messages[len(req.Messages)-1].Content
 			if !strings.Contains(q, fakeCity) {
 				t.Errorf("fake OpenAI: question without the city: %q", q)
 			}
-			call := fakeToolCall{ID: fakeID("call_", seed+"/call", 24), Type: "function"}
+			call := fakeopenai.ToolCall{ID: fakeopenai.ID("call_", seed+"/call", 24), Type: "function"}
 			call.Function.Name = "get_weather"
 			call.Function.Arguments = `{"city":"` + fakeCity + `"}`
-			writeCompletion(w, seed, fakeCreated+1, "", []fakeToolCall{call}, newUsage(req.promptTokens(), 15))
+			fakeopenai.WriteCompletion(w, seed, fakeCreated+1, "", []fakeopenai.ToolCall{call}, fakeopenai.NewUsage(req.PromptTokens(), 15))
 		default:
-			writeCompletion(w, seed, fakeCreated, fakeCity, nil, newUsage(req.promptTokens(), 2))
+			fakeopenai.WriteCompletion(w, seed, fakeCreated, fakeCity, nil, fakeopenai.NewUsage(req.PromptTokens(), 2))
 		}
 	}
 }

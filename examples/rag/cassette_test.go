@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/agentlens/agentlens/internal/fakeopenai"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -30,17 +32,17 @@ func TestGenerateRAGCassette(t *testing.T) {
 	if os.Getenv("AGENTLENS_REGEN_EXAMPLES") != "1" {
 		t.Skip("set AGENTLENS_REGEN_EXAMPLES=1 to rewrite recordings/cassettes/examples/rag.yaml")
 	}
-	t.Setenv("OPENAI_API_KEY", fakeKey)
+	t.Setenv("OPENAI_API_KEY", fakeopenai.Key)
 	t.Setenv("AGENTLENS_RECORD", "1")
 	tracetest.Capture(t) // keep the generator's trace out of any local store
 
-	srv := fakeServer(t, ragAPI(t))
+	srv := fakeopenai.Server(t, ragAPI(t))
 	var out bytes.Buffer
-	if err := runWith(context.Background(), &out, recordings.Options{RealTransport: redirectTransport(t, srv)}); err != nil {
+	if err := runWith(context.Background(), &out, recordings.Options{RealTransport: fakeopenai.RedirectTransport(t, srv)}); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("program output:\n%s", out.String())
-	checkScrubbed(t, recordings.Path(cassette))
+	fakeopenai.CheckScrubbed(t, recordings.Path(cassette))
 }
 
 const (
@@ -66,7 +68,7 @@ func ragAPI(t *testing.T) func(w http.ResponseWriter, path string, body []byte) 
 			}
 			writeEmbeddings(w, seed, req.Model, req.Input, req.Dimensions)
 		case "/v1/chat/completions":
-			var req fakeChatRequest
+			var req fakeopenai.ChatRequest
 			if err := json.Unmarshal(body, &req); err != nil || len(req.Messages) == 0 {
 				t.Errorf("fake OpenAI: unexpected chat request %s", body)
 				http.Error(w, "unexpected request", http.StatusBadRequest)
@@ -77,7 +79,7 @@ func ragAPI(t *testing.T) func(w http.ResponseWriter, path string, body []byte) 
 			if strings.Contains(req.Messages[0].Content, "refunded in full within 30 days") {
 				answer = fakeAnswer
 			}
-			writeCompletion(w, seed, fakeCreated, answer, nil, newUsage(req.promptTokens(), tokens(answer)))
+			fakeopenai.WriteCompletion(w, seed, fakeCreated, answer, nil, fakeopenai.NewUsage(req.PromptTokens(), fakeopenai.Tokens(answer)))
 		default:
 			t.Errorf("fake OpenAI: unexpected path %s", path)
 			http.Error(w, "unexpected request", http.StatusNotFound)
@@ -115,13 +117,13 @@ func writeEmbeddings(w http.ResponseWriter, seed, model string, inputs []string,
 	list := fakeEmbeddingList{Object: "list", Model: model}
 	for i, text := range inputs {
 		list.Data = append(list.Data, fakeEmbedding{Object: "embedding", Index: i, Embedding: fakeVector(text, dims)})
-		list.Usage.PromptTokens += tokens(text)
+		list.Usage.PromptTokens += fakeopenai.Tokens(text)
 	}
 	list.Usage.TotalTokens = list.Usage.PromptTokens
-	fakeHeaders(w, "application/json", seed)
+	fakeopenai.Headers(w, "application/json", seed)
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	w.Header().Set("Openai-Model", model)
-	w.Header().Set("Via", "envoy-router-5566854f45-"+strings.ToLower(fakeID("", seed, 5)))
+	w.Header().Set("Via", "envoy-router-5566854f45-"+strings.ToLower(fakeopenai.ID("", seed, 5)))
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")

@@ -1,6 +1,8 @@
 package replaytest
 
 import (
+	"github.com/agentlens/agentlens/internal/fakeopenai"
+
 	"context"
 	"encoding/json"
 	"net/http"
@@ -27,16 +29,16 @@ func TestGenerateSummarizeCassette(t *testing.T) {
 		t.Skip("set AGENTLENS_REGEN_EXAMPLES=1 to rewrite recordings/cassettes/examples/summarize.yaml")
 	}
 	const keyEnv = "AGENTLENS_EXAMPLES_FAKE_KEY"
-	t.Setenv(keyEnv, fakeKey)
+	t.Setenv(keyEnv, fakeopenai.Key)
 	t.Setenv("AGENTLENS_RECORD", "1")
 	tracetest.Capture(t) // keep Summarize's trace out of any local store
 
-	srv := fakeServer(t, summarizeAPI(t))
-	rec, err := recordings.Open("examples/summarize", recordings.Options{KeyEnv: keyEnv, RealTransport: redirectTransport(t, srv)})
+	srv := fakeopenai.Server(t, summarizeAPI(t))
+	rec, err := recordings.Open("examples/summarize", recordings.Options{KeyEnv: keyEnv, RealTransport: fakeopenai.RedirectTransport(t, srv)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := goopenai.DefaultConfig(fakeKey)
+	cfg := goopenai.DefaultConfig(fakeopenai.Key)
 	cfg.HTTPClient = rec.HTTPClient()
 	summary, err := Summarize(context.Background(), goopenai.NewClientWithConfig(cfg), article)
 	if err != nil {
@@ -46,7 +48,7 @@ func TestGenerateSummarizeCassette(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("summary: %s", summary)
-	checkScrubbed(t, recordings.Path("examples/summarize"))
+	fakeopenai.CheckScrubbed(t, recordings.Path("examples/summarize"))
 }
 
 const fakeSummary = "Porto will close its riverside road to cars on summer weekends, a plan shop owners welcome and taxi drivers criticize."
@@ -54,12 +56,12 @@ const fakeSummary = "Porto will close its riverside road to cars on summer weeke
 // summarizeAPI answers the summary request.
 func summarizeAPI(t *testing.T) func(w http.ResponseWriter, path string, body []byte) {
 	return func(w http.ResponseWriter, path string, body []byte) {
-		var req fakeChatRequest
+		var req fakeopenai.ChatRequest
 		if path != "/v1/chat/completions" || json.Unmarshal(body, &req) != nil || len(req.Messages) != 2 {
 			t.Errorf("fake OpenAI: unexpected request to %s: %s", path, body)
 			http.Error(w, "unexpected request", http.StatusBadRequest)
 			return
 		}
-		writeCompletion(w, string(body), 1757932000, fakeSummary, nil, newUsage(req.promptTokens(), tokens(fakeSummary)))
+		fakeopenai.WriteCompletion(w, string(body), 1757932000, fakeSummary, nil, fakeopenai.NewUsage(req.PromptTokens(), fakeopenai.Tokens(fakeSummary)))
 	}
 }

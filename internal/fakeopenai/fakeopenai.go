@@ -1,8 +1,8 @@
-package main
-
-// A fake OpenAI API for the cassette generator: it answers like the real API (the same
-// JSON objects, field order, SSE framing and headers as real recordings), so the cassette it
-// produces has the real wire format without a real key.
+// Package fakeopenai is a fake OpenAI API for the generators of the examples' recorded
+// cassettes: it answers like the real API (the same JSON objects, field order, SSE framing
+// and headers as real recordings), so a cassette it produces has the real wire format without
+// a real key. Only tests import it.
+package fakeopenai
 
 import (
 	"bytes"
@@ -18,11 +18,11 @@ import (
 	"testing"
 )
 
-// fakeKey is the key the generator sends; scrubbing must keep it out of the cassette.
-const fakeKey = "sk-examples-FAKE-0123456789abcdefghijklmn"
+// Key is the key the generator sends; scrubbing must keep it out of the cassette.
+const Key = "sk-examples-FAKE-0123456789abcdefghijklmn"
 
-// fakeChatRequest is the part of a chat completions request the fake reads.
-type fakeChatRequest struct {
+// ChatRequest is the part of a chat completions request the fake reads.
+type ChatRequest struct {
 	Model    string `json:"model"`
 	Messages []struct {
 		Role       string `json:"role"`
@@ -36,32 +36,32 @@ type fakeChatRequest struct {
 	} `json:"stream_options"`
 }
 
-// lastRole is the role of the last message.
-func (r *fakeChatRequest) lastRole() string {
+// LastRole is the role of the last message.
+func (r *ChatRequest) LastRole() string {
 	if len(r.Messages) == 0 {
 		return ""
 	}
 	return r.Messages[len(r.Messages)-1].Role
 }
 
-// promptTokens estimates the prompt tokens the way the fake counts them: about four
-// characters a token, four tokens of framing a message, and the tool definitions.
-func (r *fakeChatRequest) promptTokens() int {
+// PromptTokens estimates the prompt Tokens the way the fake counts them: about four
+// characters a token, four Tokens of framing a message, and the tool definitions.
+func (r *ChatRequest) PromptTokens() int {
 	n := 3
 	for _, m := range r.Messages {
-		n += 4 + tokens(m.Content)
+		n += 4 + Tokens(m.Content)
 	}
 	for _, t := range r.Tools {
-		n += tokens(string(t)) / 2
+		n += Tokens(string(t)) / 2
 	}
 	return n
 }
 
-// tokens estimates the tokens of a text.
-func tokens(s string) int { return (len(s) + 3) / 4 }
+// Tokens estimates the Tokens of a text.
+func Tokens(s string) int { return (len(s) + 3) / 4 }
 
-// fakeID is a deterministic id of the shape the API uses: prefix, then n letters and digits.
-func fakeID(prefix, seed string, n int) string {
+// ID is a deterministic id of the shape the API uses: prefix, then n letters and digits.
+func ID(prefix, seed string, n int) string {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 	h := fnv.New64a()
 	_, _ = io.WriteString(h, seed)
@@ -79,14 +79,14 @@ func fakeID(prefix, seed string, n int) string {
 	return b.String()
 }
 
-// fakeHeaders sets the response headers the real API sends (credential-like and CDN ones
+// Headers sets the response headers the real API sends (credential-like and CDN ones
 // included, so that the recorder's scrubbing is exercised).
-func fakeHeaders(w http.ResponseWriter, contentType, seed string) {
+func Headers(w http.ResponseWriter, contentType, seed string) {
 	h := w.Header()
 	h.Set("Access-Control-Expose-Headers", "X-Request-ID")
 	h.Set("Alt-Svc", `h3=":443"; ma=86400`)
 	h.Set("Cf-Cache-Status", "DYNAMIC")
-	h.Set("Cf-Ray", fakeID("", seed+"ray", 16)+"-LIS")
+	h.Set("Cf-Ray", ID("", seed+"ray", 16)+"-LIS")
 	h.Set("Content-Type", contentType)
 	h.Set("Openai-Organization", "user-examplesfake0123456789")
 	h.Set("Openai-Processing-Ms", "412")
@@ -103,10 +103,11 @@ func fakeHeaders(w http.ResponseWriter, contentType, seed string) {
 	h.Set("X-Ratelimit-Remaining-Tokens", "9999980")
 	h.Set("X-Ratelimit-Reset-Requests", "6ms")
 	h.Set("X-Ratelimit-Reset-Tokens", "0s")
-	h.Set("X-Request-Id", fakeID("req_", seed+"/request", 32))
+	h.Set("X-Request-Id", ID("req_", seed+"/request", 32))
 }
 
-type fakeUsage struct {
+// Usage is a chat completion usage object, its fields in the API's order.
+type Usage struct {
 	PromptTokens        int `json:"prompt_tokens"`
 	CompletionTokens    int `json:"completion_tokens"`
 	TotalTokens         int `json:"total_tokens"`
@@ -122,11 +123,13 @@ type fakeUsage struct {
 	} `json:"completion_tokens_details"`
 }
 
-func newUsage(prompt, completion int) fakeUsage {
-	return fakeUsage{PromptTokens: prompt, CompletionTokens: completion, TotalTokens: prompt + completion}
+// NewUsage returns the usage of a call with these token counts.
+func NewUsage(prompt, completion int) Usage {
+	return Usage{PromptTokens: prompt, CompletionTokens: completion, TotalTokens: prompt + completion}
 }
 
-type fakeToolCall struct {
+// ToolCall is a tool call of an assistant message.
+type ToolCall struct {
 	ID       string `json:"id"`
 	Type     string `json:"type"`
 	Function struct {
@@ -135,46 +138,48 @@ type fakeToolCall struct {
 	} `json:"function"`
 }
 
-// fakeCompletion is a chat.completion object, its fields in the API's order.
-type fakeCompletion struct {
-	ID                string       `json:"id"`
-	Object            string       `json:"object"`
-	Created           int64        `json:"created"`
-	Model             string       `json:"model"`
-	Choices           []fakeChoice `json:"choices"`
-	Usage             fakeUsage    `json:"usage"`
-	ServiceTier       string       `json:"service_tier"`
-	SystemFingerprint string       `json:"system_fingerprint"`
+// Completion is a chat.completion object, its fields in the API's order.
+type Completion struct {
+	ID                string   `json:"id"`
+	Object            string   `json:"object"`
+	Created           int64    `json:"created"`
+	Model             string   `json:"model"`
+	Choices           []Choice `json:"choices"`
+	Usage             Usage    `json:"usage"`
+	ServiceTier       string   `json:"service_tier"`
+	SystemFingerprint string   `json:"system_fingerprint"`
 }
 
-type fakeChoice struct {
-	Index        int         `json:"index"`
-	Message      fakeMessage `json:"message"`
-	Logprobs     *struct{}   `json:"logprobs"`
-	FinishReason string      `json:"finish_reason"`
+// Choice is one choice of a chat.completion.
+type Choice struct {
+	Index        int       `json:"index"`
+	Message      Message   `json:"message"`
+	Logprobs     *struct{} `json:"logprobs"`
+	FinishReason string    `json:"finish_reason"`
 }
 
-type fakeMessage struct {
-	Role        string         `json:"role"`
-	Content     *string        `json:"content"`
-	ToolCalls   []fakeToolCall `json:"tool_calls,omitempty"`
-	Refusal     *string        `json:"refusal"`
-	Annotations []any          `json:"annotations"`
+// Message is the assistant message of a choice.
+type Message struct {
+	Role        string     `json:"role"`
+	Content     *string    `json:"content"`
+	ToolCalls   []ToolCall `json:"tool_calls,omitempty"`
+	Refusal     *string    `json:"refusal"`
+	Annotations []any      `json:"annotations"`
 }
 
 const (
-	fakeModel       = "gpt-4o-mini-2024-07-18"
-	fakeFingerprint = "fp_560af6e559"
+	Model       = "gpt-4o-mini-2024-07-18"
+	Fingerprint = "fp_560af6e559"
 )
 
-// writeCompletion answers a non-streamed chat completion: content, or tool calls when
+// WriteCompletion answers a non-streamed chat completion: content, or tool calls when
 // calls is not empty.
-func writeCompletion(w http.ResponseWriter, seed string, created int64, content string, calls []fakeToolCall, usage fakeUsage) {
-	c := fakeCompletion{
-		ID: fakeID("chatcmpl-C", seed, 28), Object: "chat.completion", Created: created, Model: fakeModel,
-		Usage: usage, ServiceTier: "default", SystemFingerprint: fakeFingerprint,
+func WriteCompletion(w http.ResponseWriter, seed string, created int64, content string, calls []ToolCall, usage Usage) {
+	c := Completion{
+		ID: ID("chatcmpl-C", seed, 28), Object: "chat.completion", Created: created, Model: Model,
+		Usage: usage, ServiceTier: "default", SystemFingerprint: Fingerprint,
 	}
-	c.Choices = make([]fakeChoice, 1)
+	c.Choices = make([]Choice, 1)
 	ch := &c.Choices[0]
 	ch.Message.Role = "assistant"
 	ch.Message.Annotations = []any{}
@@ -185,7 +190,7 @@ func writeCompletion(w http.ResponseWriter, seed string, created int64, content 
 		ch.Message.Content = &content
 		ch.FinishReason = "stop"
 	}
-	fakeHeaders(w, "application/json", seed)
+	Headers(w, "application/json", seed)
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -197,14 +202,14 @@ func writeCompletion(w http.ResponseWriter, seed string, created int64, content 
 	_, _ = w.Write(b.Bytes())
 }
 
-// writeStream answers a streamed chat completion with content in the given pieces: a first
+// WriteStream answers a streamed chat completion with content in the given pieces: a first
 // chunk with the role, one chunk a piece, the finish chunk, the usage chunk when asked for,
 // and [DONE], each flushed on its own as the API sends them.
-func writeStream(w http.ResponseWriter, seed string, created int64, pieces []string, usage *fakeUsage) {
-	fakeHeaders(w, "text/event-stream; charset=utf-8", seed)
-	id := fakeID("chatcmpl-C", seed, 28)
+func WriteStream(w http.ResponseWriter, seed string, created int64, pieces []string, usage *Usage) {
+	Headers(w, "text/event-stream; charset=utf-8", seed)
+	id := ID("chatcmpl-C", seed, 28)
 	head := fmt.Sprintf(`{"id":%q,"object":"chat.completion.chunk","created":%d,"model":%q,"service_tier":"default","system_fingerprint":%q,`,
-		id, created, fakeModel, fakeFingerprint)
+		id, created, Model, Fingerprint)
 	tail := `,"usage":null`
 	if usage == nil {
 		tail = ""
@@ -215,7 +220,7 @@ func writeStream(w http.ResponseWriter, seed string, created int64, pieces []str
 	}
 	chunk := func(delta, finish string) string {
 		c := head + `"choices":[{"index":0,"delta":` + delta + `,"logprobs":null,"finish_reason":` + finish + `}]` + tail
-		return c + `,"obfuscation":"` + fakeID("", c, 3+len(c)%11) + `"}`
+		return c + `,"obfuscation":"` + ID("", c, 3+len(c)%11) + `"}`
 	}
 	send(chunk(`{"role":"assistant","content":"","refusal":null}`, "null"))
 	for _, p := range pieces {
@@ -226,14 +231,14 @@ func writeStream(w http.ResponseWriter, seed string, created int64, pieces []str
 	if usage != nil {
 		u, _ := json.Marshal(usage)
 		c := head + `"choices":[],"usage":` + string(u)
-		send(c + `,"obfuscation":"` + fakeID("", c, 3+len(c)%11) + `"}`)
+		send(c + `,"obfuscation":"` + ID("", c, 3+len(c)%11) + `"}`)
 	}
 	send("[DONE]")
 }
 
-// splitTokens cuts text into pieces the way a model streams it: words with their leading
+// SplitTokens cuts text into pieces the way a model streams it: words with their leading
 // space, punctuation on its own.
-func splitTokens(text string) []string {
+func SplitTokens(text string) []string {
 	var out []string
 	var cur strings.Builder
 	flush := func() {
@@ -258,13 +263,13 @@ func splitTokens(text string) []string {
 	return out
 }
 
-// fakeServer serves handle for POST requests to /v1/... carrying the fake key, and fails
+// Server serves handle for POST requests to /v1/... carrying the fake key, and fails
 // the test on anything else.
-func fakeServer(t *testing.T, handle func(w http.ResponseWriter, path string, body []byte)) *httptest.Server {
+func Server(t *testing.T, handle func(w http.ResponseWriter, path string, body []byte)) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, "/v1/") ||
-			r.Header.Get("Authorization") != "Bearer "+fakeKey {
+			r.Header.Get("Authorization") != "Bearer "+Key {
 			t.Errorf("fake OpenAI: unexpected request %s %s", r.Method, r.URL)
 			http.Error(w, "unexpected request", http.StatusBadRequest)
 			return
@@ -275,9 +280,9 @@ func fakeServer(t *testing.T, handle func(w http.ResponseWriter, path string, bo
 	return srv
 }
 
-// redirectTransport sends every request to srv, leaving the request's own URL (the one
+// RedirectTransport sends every request to srv, leaving the request's own URL (the one
 // recorded, https://api.openai.com/v1/...) as it was.
-func redirectTransport(t *testing.T, srv *httptest.Server) http.RoundTripper {
+func RedirectTransport(t *testing.T, srv *httptest.Server) http.RoundTripper {
 	target, err := url.Parse(srv.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -296,14 +301,14 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// checkScrubbed fails the test when the cassette file holds the fake credentials.
-func checkScrubbed(t *testing.T, file string) {
+// CheckScrubbed fails the test when the cassette file holds the fake credentials.
+func CheckScrubbed(t *testing.T, file string) {
 	t.Helper()
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, secret := range []string{fakeKey, "user-examplesfake", "proj_EXAMPLESFAKE", "examplesfakecookie"} {
+	for _, secret := range []string{Key, "user-examplesfake", "proj_EXAMPLESFAKE", "examplesfakecookie"} {
 		if strings.Contains(string(data), secret) {
 			t.Errorf("%s contains %q", file, secret)
 		}
