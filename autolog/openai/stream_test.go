@@ -1,18 +1,14 @@
 package openai
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/agentlens/agentlens/internal/httprr"
 	"github.com/agentlens/agentlens/internal/sse"
 )
 
@@ -251,20 +247,27 @@ func TestChatStreamExactNumbers(t *testing.T) {
 // real OpenAI API (fed through the SSE parser in uneven pieces) and checks the content and
 // usage against what the test computes from the raw chunks on its own.
 func TestChatStreamRealFixtures(t *testing.T) {
-	exchanges := streamRealExchanges(t)
+	root := httprr.Root(2)
+	if root == "" {
+		t.Skip("real fixtures not available at ../shared/fixtures/real")
+	}
+	exchanges, err := httprr.Read(root)
+	if err != nil {
+		t.Fatal(err)
+	}
 	seen := 0
 	for _, x := range exchanges {
-		if !strings.HasSuffix(x.req.URL.Path, "/chat/completions") {
+		if !strings.HasSuffix(x.Request.URL.Path, "/chat/completions") {
 			continue
 		}
 		var reqBody struct {
 			Stream bool `json:"stream"`
 		}
-		if json.Unmarshal(x.reqBody, &reqBody) != nil || !reqBody.Stream {
+		if json.Unmarshal(x.RequestBody, &reqBody) != nil || !reqBody.Stream {
 			continue
 		}
 		seen++
-		t.Run(x.name, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s#%d", x.File, x.Index), func(t *testing.T) {
 			// Independently: the data lines, their deltas and the usage chunk.
 			var (
 				wantContent = map[int]string{}
@@ -272,7 +275,7 @@ func TestChatStreamRealFixtures(t *testing.T) {
 				wantUsage   any
 				first       map[string]any
 			)
-			for _, line := range strings.Split(string(x.respBody), "\n") {
+			for _, line := range strings.Split(string(x.ResponseBody), "\n") {
 				payload, ok := strings.CutPrefix(line, "data: ")
 				if !ok || payload == "[DONE]" {
 					continue
@@ -312,7 +315,7 @@ func TestChatStreamRealFixtures(t *testing.T) {
 					addErr = err
 				}
 			})
-			for i, b := 0, x.respBody; len(b) > 0; i++ {
+			for i, b := 0, x.ResponseBody; len(b) > 0; i++ {
 				n := min(len(b), 1+(i*37)%113)
 				p.Write(b[:n])
 				b = b[n:]
@@ -595,76 +598,4 @@ func TestResponsesStream(t *testing.T) {
 			t.Fatal("failed before any event")
 		}
 	})
-}
-
-// streamExchange is one recorded request/response pair.
-type streamExchange struct {
-	name     string
-	req      *http.Request
-	reqBody  []byte
-	resp     *http.Response
-	respBody []byte
-}
-
-// streamRealExchanges reads every exchange of the "httprr trace v1" files under the shared
-// real fixtures; it skips the test when they are absent.
-func streamRealExchanges(t *testing.T) []streamExchange {
-	t.Helper()
-	root := filepath.Join("..", "..", "..", "shared", "fixtures", "real")
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("real fixtures not available at %s: %v", root, err)
-	}
-	var out []streamExchange
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".httprr") {
-			return err
-		}
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		const magic = "httprr trace v1\n"
-		if !bytes.HasPrefix(raw, []byte(magic)) {
-			return fmt.Errorf("%s: not an httprr trace", path)
-		}
-		raw = raw[len(magic):]
-		rel, _ := filepath.Rel(root, path)
-		for i := 0; len(raw) > 0; i++ {
-			var n1, n2 int
-			nl := bytes.IndexByte(raw, '\n')
-			if nl < 0 {
-				return fmt.Errorf("%s: truncated", path)
-			}
-			if _, err := fmt.Sscanf(string(raw[:nl]), "%d %d", &n1, &n2); err != nil {
-				return fmt.Errorf("%s: %v", path, err)
-			}
-			raw = raw[nl+1:]
-			if n1 < 0 || n2 < 0 || n1+n2 > len(raw) {
-				return fmt.Errorf("%s: bad sizes", path)
-			}
-			req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw[:n1])))
-			if err != nil {
-				return fmt.Errorf("%s: %v", path, err)
-			}
-			reqBody, err := io.ReadAll(req.Body)
-			if err != nil {
-				return err
-			}
-			resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(raw[n1:n1+n2])), req)
-			if err != nil {
-				return fmt.Errorf("%s: %v", path, err)
-			}
-			respBody, err := io.ReadAll(resp.Body)
-			if err != nil {
-				return err
-			}
-			out = append(out, streamExchange{name: fmt.Sprintf("%s#%d", rel, i), req: req, reqBody: reqBody, resp: resp, respBody: respBody})
-			raw = raw[n1+n2:]
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

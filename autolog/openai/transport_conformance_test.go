@@ -1,13 +1,11 @@
 package openai_test
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -15,121 +13,52 @@ import (
 
 	"github.com/agentlens/agentlens/autolog/openai"
 	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/internal/httprr"
 	"github.com/agentlens/agentlens/spantypes"
 	"github.com/agentlens/agentlens/tracetest"
 )
-
-// realFixtures is the shared folder of real recorded traffic (see its README.md).
-var realFixtures = filepath.Join("..", "..", "..", "shared", "fixtures", "real", "langchaingo")
-
-// httprrExchange is one request/response pair of an "httprr trace v1" file, as raw bytes.
-type httprrExchange struct {
-	name          string
-	rawReq        []byte
-	rawResp       []byte
-	method, url   string
-	header        http.Header
-	reqBody       []byte
-	respBody      []byte
-	status        int
-	respMediaType string
-}
-
-// readHTTPRR reads every exchange of the httprr files under dir.
-func readHTTPRR(t *testing.T, dir string) []httprrExchange {
-	t.Helper()
-	var out []httprrExchange
-	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".httprr") {
-			return err
-		}
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		const magic = "httprr trace v1\n"
-		if !bytes.HasPrefix(raw, []byte(magic)) {
-			return fmt.Errorf("%s: not an httprr trace", path)
-		}
-		raw = raw[len(magic):]
-		rel, _ := filepath.Rel(dir, path)
-		for i := 0; len(raw) > 0; i++ {
-			nl := bytes.IndexByte(raw, '\n')
-			if nl < 0 {
-				return fmt.Errorf("%s: truncated", path)
-			}
-			var n1, n2 int
-			if _, err := fmt.Sscanf(string(raw[:nl]), "%d %d", &n1, &n2); err != nil {
-				return fmt.Errorf("%s: %v", path, err)
-			}
-			raw = raw[nl+1:]
-			if n1 < 0 || n2 < 0 || n1+n2 > len(raw) {
-				return fmt.Errorf("%s: bad sizes", path)
-			}
-			ex := httprrExchange{name: fmt.Sprintf("%s#%d", rel, i), rawReq: raw[:n1], rawResp: raw[n1 : n1+n2]}
-			req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(ex.rawReq)))
-			if err != nil {
-				return fmt.Errorf("%s: %v", ex.name, err)
-			}
-			if ex.reqBody, err = io.ReadAll(req.Body); err != nil {
-				return err
-			}
-			ex.method, ex.url, ex.header = req.Method, req.URL.String(), req.Header
-			resp, err := ex.response(req)
-			if err != nil {
-				return fmt.Errorf("%s: %v", ex.name, err)
-			}
-			if ex.respBody, err = io.ReadAll(resp.Body); err != nil {
-				return err
-			}
-			ex.status = resp.StatusCode
-			ex.respMediaType, _, _ = strings.Cut(resp.Header.Get("Content-Type"), ";")
-			out = append(out, ex)
-			raw = raw[n1+n2:]
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// response parses the recorded response afresh, for req.
-func (ex *httprrExchange) response(req *http.Request) (*http.Response, error) {
-	return http.ReadResponse(bufio.NewReader(bytes.NewReader(ex.rawResp)), req)
-}
 
 // TestConformanceRealFixtures replays every OpenAI exchange of the real recorded traffic
 // through the tracing transport: the caller reads the recorded bytes, and the span holds
 // the recorded response (streams assembled) and the recorded usage.
 func TestConformanceRealFixtures(t *testing.T) {
-	if _, err := os.Stat(realFixtures); err != nil {
-		t.Skipf("real fixtures not available at %s: %v", realFixtures, err)
+	root := httprr.Root(2)
+	if root == "" {
+		t.Skip("real fixtures not available at ../shared/fixtures/real")
+	}
+	exchanges, err := httprr.Read(filepath.Join(root, "langchaingo"))
+	if err != nil {
+		t.Fatal(err)
 	}
 	checked := 0
-	for _, ex := range readHTTPRR(t, realFixtures) {
-		if !strings.HasPrefix(ex.url, "https://api.openai.com/") {
+	for _, ex := range exchanges {
+		method, url := ex.Request.Method, ex.Request.URL.String()
+		if !strings.HasPrefix(url, "https://api.openai.com/") {
 			continue // other providers
 		}
-		path := strings.TrimPrefix(ex.url, "https://api.openai.com")
+		path := strings.TrimPrefix(url, "https://api.openai.com")
 		if path != "/v1/chat/completions" && path != "/v1/embeddings" {
 			continue
 		}
 		ex := ex
-		t.Run(ex.name, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s#%d", ex.File, ex.Index), func(t *testing.T) {
 			traces := tracetest.Capture(t)
 			recorded := roundTripFunc(func(r *http.Request) (*http.Response, error) {
-				if r.Method != ex.method || r.URL.String() != ex.url {
+				if r.Method != method || r.URL.String() != url {
 					return nil, fmt.Errorf("unexpected request %s %s", r.Method, r.URL)
 				}
-				return ex.response(r)
+				// A fresh copy of the recorded response, for r.
+				resp := *ex.Response
+				resp.Header = resp.Header.Clone()
+				resp.Body = io.NopCloser(bytes.NewReader(ex.ResponseBody))
+				resp.Request = r
+				return &resp, nil
 			})
-			req, err := http.NewRequest(ex.method, ex.url, bytes.NewReader(ex.reqBody))
+			req, err := http.NewRequest(method, url, bytes.NewReader(ex.RequestBody))
 			if err != nil {
 				t.Fatal(err)
 			}
-			req.Header = ex.header.Clone()
+			req.Header = ex.Request.Header.Clone()
 			resp, err := (&http.Client{Transport: openai.NewTransport(recorded)}).Do(req)
 			if err != nil {
 				t.Fatal(err)
@@ -139,8 +68,8 @@ func TestConformanceRealFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !bytes.Equal(got, ex.respBody) || resp.StatusCode != ex.status {
-				t.Fatalf("the caller read %d bytes (status %d), the recorded body has %d (status %d)", len(got), resp.StatusCode, len(ex.respBody), ex.status)
+			if !bytes.Equal(got, ex.ResponseBody) || resp.StatusCode != ex.Response.StatusCode {
+				t.Fatalf("the caller read %d bytes (status %d), the recorded body has %d (status %d)", len(got), resp.StatusCode, len(ex.ResponseBody), ex.Response.StatusCode)
 			}
 			ts := traces.Traces()
 			if len(ts) != 1 {
@@ -154,11 +83,11 @@ func TestConformanceRealFixtures(t *testing.T) {
 			if tree := tracetest.Tree(ts[0]); tree != wantTree {
 				t.Fatalf("tree:\n%s", tree)
 			}
-			checkJSON(t, "inputs", span.Inputs(), ex.reqBody)
+			checkJSON(t, "inputs", span.Inputs(), ex.RequestBody)
 			var reqFields struct {
 				Model string `json:"model"`
 			}
-			_ = json.Unmarshal(ex.reqBody, &reqFields)
+			_ = json.Unmarshal(ex.RequestBody, &reqFields)
 			if m := span.StringAttribute(spantypes.KeyLLMModel); m != reqFields.Model {
 				t.Errorf("model %q, request says %q", m, reqFields.Model)
 			}
@@ -167,16 +96,16 @@ func TestConformanceRealFixtures(t *testing.T) {
 			}
 
 			var wantUsage map[string]any
-			if ex.respMediaType == "text/event-stream" {
-				wantUsage = checkAssembledStream(t, span, string(ex.respBody))
+			if mediaType, _, _ := strings.Cut(ex.Response.Header.Get("Content-Type"), ";"); mediaType == "text/event-stream" {
+				wantUsage = checkAssembledStream(t, span, string(ex.ResponseBody))
 			} else {
-				checkJSON(t, "outputs", span.Outputs(), ex.respBody)
+				checkJSON(t, "outputs", span.Outputs(), ex.ResponseBody)
 				var body struct {
 					Usage map[string]any `json:"usage"`
 					ID    string         `json:"id"`
 					Model string         `json:"model"`
 				}
-				if err := json.Unmarshal(ex.respBody, &body); err != nil {
+				if err := json.Unmarshal(ex.ResponseBody, &body); err != nil {
 					t.Fatal(err)
 				}
 				wantUsage = body.Usage

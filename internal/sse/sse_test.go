@@ -1,17 +1,14 @@
 package sse
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
-	"io"
-	"net/http"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/agentlens/agentlens/internal/httprr"
 )
 
 // collect feeds the pieces to a new parser, closes it and returns what it reported.
@@ -289,72 +286,22 @@ func randomPieces(b []byte, seed int) [][]byte {
 // shared fixtures folder, by file name and exchange number; it skips when it is absent.
 func realStreamBodies(t *testing.T) map[string][]byte {
 	t.Helper()
-	root := filepath.Join("..", "..", "..", "shared", "fixtures", "real")
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("real fixtures not available at %s: %v", root, err)
+	root := httprr.Root(2)
+	if root == "" {
+		t.Skip("real fixtures not available at ../shared/fixtures/real")
 	}
-	out := map[string][]byte{}
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".httprr") {
-			return err
-		}
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		for i, resp := range readHTTPRR(t, path, raw) {
-			if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
-				continue
-			}
-			body, err := io.ReadAll(resp.Body)
-			if err != nil {
-				t.Fatalf("%s: %v", path, err)
-			}
-			out[strings.ToLower(path)+"#"+strconv.Itoa(i)] = body
-		}
-		return nil
-	})
+	exchanges, err := httprr.Read(root)
 	if err != nil {
 		t.Fatal(err)
 	}
+	out := map[string][]byte{}
+	for _, ex := range exchanges {
+		if strings.HasPrefix(ex.Response.Header.Get("Content-Type"), "text/event-stream") {
+			out[strings.ToLower(ex.File)+"#"+strconv.Itoa(ex.Index)] = ex.ResponseBody
+		}
+	}
 	if len(out) == 0 {
 		t.Skip("no event-stream responses in the real fixtures")
-	}
-	return out
-}
-
-// readHTTPRR reads the responses of an "httprr trace v1" file.
-func readHTTPRR(t *testing.T, path string, raw []byte) []*http.Response {
-	t.Helper()
-	const magic = "httprr trace v1\n"
-	if !bytes.HasPrefix(raw, []byte(magic)) {
-		t.Fatalf("%s: not an httprr trace", path)
-	}
-	raw = raw[len(magic):]
-	var out []*http.Response
-	for len(raw) > 0 {
-		nl := bytes.IndexByte(raw, '\n')
-		var n1, n2 int
-		if nl < 0 {
-			t.Fatalf("%s: truncated header", path)
-		}
-		if _, err := fmt.Sscanf(string(raw[:nl]), "%d %d", &n1, &n2); err != nil {
-			t.Fatalf("%s: header %q: %v", path, raw[:nl], err)
-		}
-		raw = raw[nl+1:]
-		if n1 < 0 || n2 < 0 || n1+n2 > len(raw) {
-			t.Fatalf("%s: bad sizes %d %d", path, n1, n2)
-		}
-		req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw[:n1])))
-		if err != nil {
-			t.Fatalf("%s: request: %v", path, err)
-		}
-		resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(raw[n1:n1+n2])), req)
-		if err != nil {
-			t.Fatalf("%s: response: %v", path, err)
-		}
-		out = append(out, resp)
-		raw = raw[n1+n2:]
 	}
 	return out
 }
