@@ -17,7 +17,7 @@ import (
 // validation and re-encoding other values get on the caller's goroutine: a request or
 // response body, say. Pretty-printed text is compacted on the export goroutine. The producer
 // guarantees it is valid JSON, or corrects the recorded value from an OnExport hook.
-type JSONText []byte
+type JSONText string
 
 // encode returns the JSON text of v, capped at the configured payload size.
 // It never fails: values JSON cannot encode are recorded as descriptive text.
