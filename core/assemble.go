@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/otel/codes"
 
 	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/internal/termtext"
 	"github.com/agentlens/agentlens/spantypes"
 )
 
@@ -184,21 +185,21 @@ func (rt *runtime) fillInfo(t *tracedata.Trace, id string, up *traceUpdate) {
 		info.Tags[spantypes.TagTraceName] = root.Name
 		if in := root.Inputs(); in != nil {
 			info.RequestPreview = RequestPreview(string(in))
-			info.Metadata[spantypes.MetaTraceInputs] = cutChars(string(in), metadataMaxChars)
+			info.Metadata[spantypes.MetaTraceInputs] = termtext.Truncate(string(in), metadataMaxChars)
 		}
 		if out := root.Outputs(); out != nil {
 			info.ResponsePreview = ResponsePreview(string(out))
-			info.Metadata[spantypes.MetaTraceOutputs] = cutChars(string(out), metadataMaxChars)
+			info.Metadata[spantypes.MetaTraceOutputs] = termtext.Truncate(string(out), metadataMaxChars)
 		}
 	}
 	if up.state != "" {
 		info.State = up.state
 	}
 	if up.requestPreview != "" {
-		info.RequestPreview = cutChars(up.requestPreview, previewMaxChars)
+		info.RequestPreview = termtext.Truncate(up.requestPreview, previewMaxChars)
 	}
 	if up.responsePreview != "" {
-		info.ResponsePreview = cutChars(up.responsePreview, previewMaxChars)
+		info.ResponsePreview = termtext.Truncate(up.responsePreview, previewMaxChars)
 	}
 	for k, v := range up.tags {
 		info.Tags[k] = v

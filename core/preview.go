@@ -3,7 +3,8 @@ package core
 import (
 	"encoding/json"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/agentlens/agentlens/internal/termtext"
 )
 
 // RequestPreview summarises a root span's inputs (JSON text) as MLflow does: for chat-shaped
@@ -32,7 +33,7 @@ func preview(js, role string) string {
 			content = s
 		}
 	}
-	return cutChars(content, previewMaxChars)
+	return termtext.Truncate(content, previewMaxChars)
 }
 
 // chatShape holds the parts of the chat shapes MLflow recognises, undecoded: OpenAI
@@ -138,21 +139,6 @@ func messageText(m chatMessage) string {
 		}
 	}
 	return ""
-}
-
-// cutChars cuts s to at most n characters (runes), the last three being "..." when cut.
-func cutChars(s string, n int) string {
-	if len(s) <= n || utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	count := 0
-	for i := range s {
-		if count == n-3 {
-			return s[:i] + "..."
-		}
-		count++
-	}
-	return s
 }
 
 // plainJSONText reports whether s can sit between quotes as a JSON string unchanged: no

@@ -1,6 +1,8 @@
 package core
 
 import (
+	"github.com/agentlens/agentlens/internal/termtext"
+
 	"encoding/json"
 	"strings"
 	"testing"
@@ -186,43 +188,6 @@ func TestResponsePreview(t *testing.T) {
 	}
 }
 
-func TestCutChars(t *testing.T) {
-	cases := []struct {
-		name string
-		s    string
-		n    int
-		want string
-	}{
-		{"empty", "", 250, ""},
-		{"short", "abc", 250, "abc"},
-		{"exactly 250 ASCII", strings.Repeat("a", 250), 250, strings.Repeat("a", 250)},
-		{"251 ASCII", strings.Repeat("a", 251), 250, strings.Repeat("a", 247) + "..."},
-		{"exactly 250 two-byte runes", strings.Repeat("é", 250), 250, strings.Repeat("é", 250)},
-		{"251 two-byte runes", strings.Repeat("é", 251), 250, strings.Repeat("é", 247) + "..."},
-		{"251 three-byte runes", strings.Repeat("世", 251), 250, strings.Repeat("世", 247) + "..."},
-		{"four-byte runes", strings.Repeat("😀", 300), 250, strings.Repeat("😀", 247) + "..."},
-		{"more bytes than n but few runes", strings.Repeat("世", 100), 250, strings.Repeat("世", 100)},
-		{"mixed widths", strings.Repeat("aé世😀", 63), 250, strings.Repeat("aé世😀", 61) + "aé世..."},
-		{"exactly 1000", strings.Repeat("é", 1000), 1000, strings.Repeat("é", 1000)},
-		{"1001", strings.Repeat("é", 1001), 1000, strings.Repeat("é", 997) + "..."},
-		{"n=3", "abcd", 3, "..."},
-		{"n=4", "abcde", 4, "a..."},
-		{"n=4 fits", "abcd", 4, "abcd"},
-		{"invalid UTF-8 counts bytes as runes", strings.Repeat("\xff", 251), 250, strings.Repeat("\xff", 247) + "..."},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got := cutChars(c.s, c.n)
-			if got != c.want {
-				t.Errorf("cutChars(%q, %d) = %q, want %q", c.s, c.n, got, c.want)
-			}
-			if n := utf8.RuneCountInString(got); n > c.n {
-				t.Errorf("result has %d runes, more than %d", n, c.n)
-			}
-		})
-	}
-}
-
 func FuzzPreview(f *testing.F) {
 	seeds := []string{
 		``,
@@ -256,16 +221,16 @@ func FuzzPreview(f *testing.F) {
 			}
 		}
 		for _, n := range []int{metadataMaxChars, previewMaxChars} {
-			got := cutChars(s, n)
+			got := termtext.Truncate(s, n)
 			if utf8.RuneCountInString(s) <= n {
 				if got != s {
-					t.Fatalf("cutChars(%q, %d) = %q, want unchanged", s, n, got)
+					t.Fatalf("Truncate(%q, %d) = %q, want unchanged", s, n, got)
 				}
 				continue
 			}
 			if utf8.RuneCountInString(got) != n || !strings.HasSuffix(got, "...") ||
 				!strings.HasPrefix(s, strings.TrimSuffix(got, "...")) {
-				t.Fatalf("cutChars(%q, %d) = %q: want a %d-rune prefix ending in ...", s, n, got, n)
+				t.Fatalf("Truncate(%q, %d) = %q: want a %d-rune prefix ending in ...", s, n, got, n)
 			}
 		}
 	})

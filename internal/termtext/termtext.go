@@ -1,6 +1,7 @@
-// Package termtext makes untrusted text (span names, model output) safe to print on a
-// terminal: control characters, escape sequences and bidirectional overrides are shown as
-// Go escapes instead of being interpreted.
+// Package termtext handles text shown to people: Clean makes untrusted text (span names,
+// model output) safe to print on a terminal, and Truncate cuts text to a number of characters.
+// Clean escapes control characters, escape sequences and bidirectional overrides instead of
+// letting them be interpreted.
 package termtext
 
 import (
@@ -37,7 +38,8 @@ func Clean(s string) string {
 	return b.String()
 }
 
-// Truncate cuts s to at most n runes, ending with "..." when it was cut.
+// Truncate cuts s to at most n characters (runes; an invalid byte counts as one), the last
+// three being "..." when it was cut, as MLflow cuts previews and metadata.
 func Truncate(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s

@@ -1,6 +1,10 @@
 package termtext
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
 
 func TestClean(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -21,19 +25,38 @@ func TestClean(t *testing.T) {
 }
 
 func TestTruncate(t *testing.T) {
-	tests := []struct {
-		in   string
+	cases := []struct {
+		name string
+		s    string
 		n    int
 		want string
 	}{
-		{"short", 10, "short"},
-		{"exactly10!", 10, "exactly10!"},
-		{"this is too long", 10, "this is..."},
-		{"日本語のテキストです", 6, "日本語..."},
+		{"empty", "", 250, ""},
+		{"short", "abc", 250, "abc"},
+		{"exactly 250 ASCII", strings.Repeat("a", 250), 250, strings.Repeat("a", 250)},
+		{"251 ASCII", strings.Repeat("a", 251), 250, strings.Repeat("a", 247) + "..."},
+		{"exactly 250 two-byte runes", strings.Repeat("é", 250), 250, strings.Repeat("é", 250)},
+		{"251 two-byte runes", strings.Repeat("é", 251), 250, strings.Repeat("é", 247) + "..."},
+		{"251 three-byte runes", strings.Repeat("世", 251), 250, strings.Repeat("世", 247) + "..."},
+		{"four-byte runes", strings.Repeat("😀", 300), 250, strings.Repeat("😀", 247) + "..."},
+		{"more bytes than n but few runes", strings.Repeat("世", 100), 250, strings.Repeat("世", 100)},
+		{"mixed widths", strings.Repeat("aé世😀", 63), 250, strings.Repeat("aé世😀", 61) + "aé世..."},
+		{"exactly 1000", strings.Repeat("é", 1000), 1000, strings.Repeat("é", 1000)},
+		{"1001", strings.Repeat("é", 1001), 1000, strings.Repeat("é", 997) + "..."},
+		{"n=3", "abcd", 3, "..."},
+		{"n=4", "abcde", 4, "a..."},
+		{"n=4 fits", "abcd", 4, "abcd"},
+		{"invalid UTF-8 counts bytes as runes", strings.Repeat("\xff", 251), 250, strings.Repeat("\xff", 247) + "..."},
 	}
-	for _, tt := range tests {
-		if got := Truncate(tt.in, tt.n); got != tt.want {
-			t.Errorf("Truncate(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
-		}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := Truncate(c.s, c.n)
+			if got != c.want {
+				t.Errorf("Truncate(%q, %d) = %q, want %q", c.s, c.n, got, c.want)
+			}
+			if n := utf8.RuneCountInString(got); n > c.n {
+				t.Errorf("result has %d runes, more than %d", n, c.n)
+			}
+		})
 	}
 }
