@@ -56,6 +56,7 @@ type Span struct {
 	mu       sync.Mutex
 	attrs    []spanAttr
 	inline   [4]spanAttr
+	spanType string // as recorded in the mlflow.spanType attribute
 	chunks   []chunkEvent
 	onExport []func(*tracedata.Span)
 }
@@ -73,6 +74,9 @@ func (s *Span) setAttrs(kvs ...spanAttr) {
 		s.attrs = s.inline[:0]
 	}
 	for _, kv := range kvs {
+		if kv.key == spantypes.KeySpanType {
+			s.spanType = spanTypeOf(kv.json)
+		}
 		i := 0
 		for i < len(s.attrs) && s.attrs[i].key != kv.key {
 			i++
@@ -209,6 +213,10 @@ func (rt *runtime) start(ctx context.Context, parent *Span, name string, cfg *sp
 // setInitial records the attributes a span starts with in one call.
 func (s *Span) setInitial(cfg *spanConfig) {
 	// No other goroutine sees s yet: no lock needed.
+	s.spanType = cfg.spanType
+	if s.spanType == "" {
+		s.spanType = spantypes.Unknown
+	}
 	s.attrs = append(s.inline[:0], spanAttr{spantypes.KeySpanType, spanTypeJSON(cfg.spanType)})
 	if cfg.hasInputs && s.rt.cfg.captureContent {
 		s.attrs = append(s.attrs, spanAttr{spantypes.KeySpanInputs, s.rt.encode(cfg.inputs)})
@@ -221,6 +229,15 @@ func (s *Span) setInitial(cfg *spanConfig) {
 			s.setAttrs(s.rt.attr(k, v))
 		}
 	}
+}
+
+// spanTypeOf reads a span type back from its JSON text.
+func spanTypeOf(js string) string {
+	var t string
+	if json.Unmarshal([]byte(js), &t) != nil || t == "" {
+		return spantypes.Unknown
+	}
+	return t
 }
 
 // spanTypeJSON returns the JSON text of a span type without allocating for the known types.
@@ -261,15 +278,7 @@ func (s *Span) SpanType() string {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, a := range s.attrs {
-		if a.key == spantypes.KeySpanType {
-			var t string
-			if json.Unmarshal([]byte(a.json), &t) == nil {
-				return t
-			}
-		}
-	}
-	return spantypes.Unknown
+	return s.spanType
 }
 
 // TraceID returns the span's trace id ("tr-" + 32 hex), or "" for a no-op span.

@@ -230,3 +230,26 @@ func TestOTelSpanBetweenKeepsParent(t *testing.T) {
 		t.Errorf("child not parented on root: %+v", c)
 	}
 }
+
+func TestSpanTypeGetter(t *testing.T) {
+	agtest.Capture(t)
+	_, s := core.StartSpan(context.Background(), "x")
+	defer s.End()
+	for _, step := range []struct {
+		set  func()
+		want string
+	}{
+		{func() {}, spantypes.Unknown},
+		{func() { s.SetSpanType(spantypes.ChatModel) }, spantypes.ChatModel},
+		{func() { s.SetAttribute(spantypes.KeySpanType, "TOOL") }, spantypes.Tool},
+		{func() { s.SetAttributes(map[string]any{spantypes.KeySpanType: "CUSTOM"}) }, "CUSTOM"},
+	} {
+		step.set()
+		if got := s.SpanType(); got != step.want {
+			t.Errorf("SpanType() = %q, want %q", got, step.want)
+		}
+	}
+	if core.SpanFromContext(context.Background()).SpanType() != "" {
+		t.Error("no-op span has a type")
+	}
+}
