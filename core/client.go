@@ -62,9 +62,9 @@ func (c *Client) EndTrace(traceID string, opts ...SpanOption) error {
 	if traceID == "" {
 		return nil
 	}
-	lt := active.Load().lookupOrNil(traceID)
-	if lt == nil {
-		return fmt.Errorf("agentlens: trace %q not found: not started, already ended, or not recorded", traceID)
+	lt, err := findTrace(traceID)
+	if err != nil {
+		return err
 	}
 	return endWith(lt.root, opts)
 }
@@ -77,9 +77,11 @@ func (c *Client) GetTrace(ctx context.Context, traceID string) (*tracedata.Trace
 func endWith(span *Span, opts []SpanOption) error {
 	var cfg spanConfig
 	cfg.apply(opts)
-	alreadyEnded := fmt.Errorf("agentlens: span %q of trace %q already ended", span.SpanID(), span.TraceID())
+	alreadyEnded := func() error {
+		return fmt.Errorf("agentlens: span %q of trace %q already ended", span.SpanID(), span.TraceID())
+	}
 	if span.ended.Load() {
-		return alreadyEnded
+		return alreadyEnded()
 	}
 	if cfg.hasOutputs {
 		span.SetOutputs(cfg.outputs)
@@ -97,15 +99,23 @@ func endWith(span *Span, opts []SpanOption) error {
 		span.SetStatus(cfg.status, cfg.statusMsg)
 	}
 	if !span.end(cfg.end) {
-		return alreadyEnded
+		return alreadyEnded()
 	}
 	return nil
 }
 
+// findTrace finds an open trace of the current configuration.
+func findTrace(traceID string) (*liveTrace, error) {
+	if lt := active.Load().lookupOrNil(traceID); lt != nil {
+		return lt, nil
+	}
+	return nil, fmt.Errorf("agentlens: trace %q not found: not started, already ended, or not recorded", traceID)
+}
+
 func findSpan(traceID, spanID string) (*liveTrace, *Span, error) {
-	lt := active.Load().lookupOrNil(traceID)
-	if lt == nil {
-		return nil, nil, fmt.Errorf("agentlens: trace %q not found: not started, already ended, or not recorded", traceID)
+	lt, err := findTrace(traceID)
+	if err != nil {
+		return nil, nil, err
 	}
 	s := lt.span(spanID)
 	if s == nil {
