@@ -366,7 +366,7 @@ type responseHead struct {
 
 // setResponse records what a response tells: usage, model, id, finish reasons.
 func setResponse(s *tracedata.Span, model, id string, reasons []string, usage map[string]any) {
-	if in, out, total, ok := usageOf(map[string]any{"usage": usage}); ok {
+	if in, out, total, ok := usageCounts(usage); ok {
 		s.SetTokenUsage(tracedata.TokenUsage{InputTokens: in, OutputTokens: out, TotalTokens: total})
 	}
 	if model != "" {

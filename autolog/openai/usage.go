@@ -5,7 +5,7 @@ import (
 	"math"
 )
 
-// usageOf reads the token usage of an OpenAI response object (a decoded JSON object):
+// usageCounts reads the token usage object of an OpenAI response (a decoded JSON object):
 // chat/completions use prompt_tokens/completion_tokens/total_tokens, embeddings
 // prompt_tokens/total_tokens, the Responses API input_tokens/output_tokens/total_tokens.
 // A missing total is input+output. ok is false when there is no usage object, or when it
@@ -13,8 +13,7 @@ import (
 //
 // Counts may be float64, json.Number, or any Go integer type; a count that is not a whole
 // number in the int64 range, or is of another type, is taken as missing.
-func usageOf(resp map[string]any) (in, out, total int64, ok bool) {
-	u, _ := resp["usage"].(map[string]any)
+func usageCounts(u map[string]any) (in, out, total int64, ok bool) {
 	if u == nil {
 		return 0, 0, 0, false
 	}

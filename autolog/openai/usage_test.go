@@ -70,3 +70,9 @@ func TestUsageOf(t *testing.T) {
 		})
 	}
 }
+
+// usageOf reads the usage of a whole response object.
+func usageOf(resp map[string]any) (in, out, total int64, ok bool) {
+	u, _ := resp["usage"].(map[string]any)
+	return usageCounts(u)
+}
