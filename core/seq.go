@@ -119,6 +119,18 @@ func (s *Span) addChunk(i int, v any) {
 	s.mu.Unlock()
 }
 
+// ChunkEvent returns the event AddChunkEvent records for item, at the given time. OnExport
+// hooks use it to rebuild a stream's chunk events from its raw bytes on the export goroutine
+// instead of recording each chunk as it passes; they add them with
+// tracedata.Span.InsertEvents. It is safe to call after the span has ended.
+func (s *Span) ChunkEvent(index int, at time.Time, item any) tracedata.Event {
+	ev := chunkEvent{index: index, at: at}
+	if s != nil && s.rt != nil && s.rt.cfg.captureContent && item != nil {
+		ev.value, ev.hasValue = s.rt.encode(item), true
+	}
+	return ev.event()
+}
+
 // chunkEvent is a stream chunk event, kept on the span itself rather than as an OTel event:
 // streams have many, and this is a plain append.
 type chunkEvent struct {

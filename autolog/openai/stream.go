@@ -17,6 +17,14 @@ import (
 // text (json.Number). The zero value of each assembler is ready to use; none is safe for
 // concurrent use. A malformed event makes add return an error and is otherwise ignored.
 
+// streamAssembler assembles the events of one kind of stream. add merges an event (the SSE
+// event field, which only the Responses API uses, and the data); a malformed event returns an
+// error and changes nothing. response returns what the events add up to, nil before any.
+type streamAssembler interface {
+	add(event, data string) error
+	response() map[string]any
+}
+
 // decodeStreamJSON decodes exactly one JSON value from data, numbers as json.Number.
 func decodeStreamJSON(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -121,9 +129,9 @@ type toolCallAcc struct {
 }
 
 // add merges one chunk. A malformed chunk returns an error and changes nothing.
-func (s *chatStream) add(data []byte) error {
+func (s *chatStream) add(_, data string) error {
 	var c chatChunk
-	if err := json.Unmarshal(data, &c); err != nil {
+	if err := json.Unmarshal([]byte(data), &c); err != nil {
 		return fmt.Errorf("chat completion chunk: %w", err)
 	}
 	s.n++
@@ -322,9 +330,9 @@ type completionChoiceAcc struct {
 }
 
 // add merges one chunk. A malformed chunk returns an error and changes nothing.
-func (s *completionStream) add(data []byte) error {
+func (s *completionStream) add(_, data string) error {
 	var c completionChunk
-	if err := json.Unmarshal(data, &c); err != nil {
+	if err := json.Unmarshal([]byte(data), &c); err != nil {
 		return fmt.Errorf("completion chunk: %w", err)
 	}
 	s.n++
@@ -419,9 +427,9 @@ type responsesStream struct {
 // add merges one event: eventName is the SSE event field, data its JSON payload (whose
 // "type" wins over eventName when both are set). A malformed event returns an error and
 // changes nothing.
-func (s *responsesStream) add(eventName string, data []byte) error {
+func (s *responsesStream) add(eventName, data string) error {
 	var ev responsesEvent
-	if err := decodeStreamJSON(data, &ev); err != nil {
+	if err := decodeStreamJSON([]byte(data), &ev); err != nil {
 		return fmt.Errorf("responses event: %w", err)
 	}
 	typ := ev.Type

@@ -35,15 +35,15 @@ func FuzzChatStream(f *testing.F) {
 		}
 		for _, payload := range bytes.Split(data, []byte("\n")) {
 			before := marshal("chat", chat.response())
-			if chat.add(payload) != nil && marshal("chat", chat.response()) != before {
+			if chat.add("", string(payload)) != nil && marshal("chat", chat.response()) != before {
 				t.Fatalf("a rejected chunk changed the chat response: %q", payload)
 			}
 			before = marshal("completion", text.response())
-			if text.add(payload) != nil && marshal("completion", text.response()) != before {
+			if text.add("", string(payload)) != nil && marshal("completion", text.response()) != before {
 				t.Fatalf("a rejected chunk changed the completion response: %q", payload)
 			}
 			before = marshal("responses", resp.response())
-			if resp.add("response.output_text.delta", payload) != nil && marshal("responses", resp.response()) != before {
+			if resp.add("response.output_text.delta", string(payload)) != nil && marshal("responses", resp.response()) != before {
 				t.Fatalf("a rejected event changed the responses response: %q", payload)
 			}
 		}

@@ -186,7 +186,7 @@ func TestChatStream(t *testing.T) {
 			var s chatStream
 			errs := 0
 			for _, c := range tt.chunks {
-				if err := s.add([]byte(c)); err != nil {
+				if err := s.add("", c); err != nil {
 					errs++
 				}
 			}
@@ -209,7 +209,7 @@ func TestChatStreamEmpty(t *testing.T) {
 	if r := s.response(); r != nil || s.chunks() != 0 {
 		t.Fatalf("empty stream: %v, %d chunks", r, s.chunks())
 	}
-	if s.add([]byte(`{"choices":[`)) == nil {
+	if s.add("", `{"choices":[`) == nil {
 		t.Fatal("malformed chunk accepted")
 	}
 	if r := s.response(); r != nil {
@@ -223,7 +223,7 @@ func TestChatStreamExactNumbers(t *testing.T) {
 		chatChunkJSON(`{"index":0,"delta":{"content":"hi"},"finish_reason":"stop"}`, ""),
 		chatChunkJSON(``, `{"prompt_tokens":19,"completion_tokens":10,"total_tokens":29}`),
 	} {
-		if err := s.add([]byte(c)); err != nil {
+		if err := s.add("", c); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -311,7 +311,7 @@ func TestChatStreamRealFixtures(t *testing.T) {
 				if ev.Data == "[DONE]" {
 					return
 				}
-				if err := s.add([]byte(ev.Data)); err != nil && addErr == nil {
+				if err := s.add("", ev.Data); err != nil && addErr == nil {
 					addErr = err
 				}
 			})
@@ -422,7 +422,7 @@ func TestCompletionStream(t *testing.T) {
 			var s completionStream
 			errs := 0
 			for _, c := range tt.chunks {
-				if err := s.add([]byte(c)); err != nil {
+				if err := s.add("", c); err != nil {
 					errs++
 				}
 			}
@@ -494,7 +494,7 @@ func feedResponses(t *testing.T, s *responsesStream, text string) []error {
 	t.Helper()
 	var errs []error
 	p := sse.NewParser(0, func(ev sse.Event) {
-		if err := s.add(ev.Event, []byte(ev.Data)); err != nil {
+		if err := s.add(ev.Event, ev.Data); err != nil {
 			errs = append(errs, err)
 		}
 	})
@@ -579,10 +579,10 @@ func TestResponsesStream(t *testing.T) {
 	})
 	t.Run("event name used when data has no type", func(t *testing.T) {
 		var s responsesStream
-		if err := s.add("response.output_text.delta", []byte(`{"delta":"hi"}`)); err != nil {
+		if err := s.add("response.output_text.delta", `{"delta":"hi"}`); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.add("response.completed", []byte(`{"response":{"id":"r","status":"completed"}}`)); err != nil {
+		if err := s.add("response.completed", `{"response":{"id":"r","status":"completed"}}`); err != nil {
 			t.Fatal(err)
 		}
 		if got := streamCanon(t, s.response()); got != `{"id":"r","status":"completed"}` {

@@ -16,7 +16,6 @@ import (
 
 	"github.com/agentlens/agentlens/core"
 	"github.com/agentlens/agentlens/core/tracedata"
-	"github.com/agentlens/agentlens/internal/jsonenc"
 	"github.com/agentlens/agentlens/internal/sse"
 	"github.com/agentlens/agentlens/spantypes"
 )
@@ -113,6 +112,12 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 		c.span = parent
 	default:
 		ctx, c.span = core.StartSpan(ctx, c.ep.spanName(), core.WithSpanType(c.ep.spanType()))
+		if !c.span.IsRecording() { // sampled out: nothing to record
+			if body != nil {
+				req.Body = io.NopCloser(bytes.NewReader(body))
+			}
+			return req, false
+		}
 		c.own = true
 		if c.content && len(body) > 0 {
 			c.span.SetInputs(core.JSONText(body)) // checked by the request hook
@@ -445,125 +450,160 @@ func apiError(body []byte) (typ, msg string) {
 	return typ, e.Error.Message
 }
 
-// streamSink splits a streamed response into its events as it flows: each becomes a chunk
-// event, and the raw chunks are assembled into the response on export.
+// streamSink keeps the bytes of a streamed response as the caller reads them, with the time
+// each piece arrived, and leaves everything else to the export goroutine: there the bytes are
+// split into server-sent events, each event becomes a chunk event at the time its last byte
+// arrived, and the chunks are assembled into the response a non-streamed call returns.
 type streamSink struct {
-	c        *call
-	parser   *sse.Parser
-	events   []sse.Event
-	sawDone  bool
-	terminal string // the Responses API's terminal event, if one came
-	firstAt  time.Time
-	// apiErr holds an error the server sent inside the stream ({"error": {...}}).
-	apiErrType, apiErrMsg string
+	c *call
+	*streamBuffer
+	overflow bool // the stream outgrew maxStreamBytes; the rest was not kept
 }
+
+// streamBuffer holds the bytes of a stream and when each piece arrived.
+type streamBuffer struct {
+	buf   []byte
+	reads []streamRead
+}
+
+// streamRead marks one read: the offset in buf where it ended, and when it happened.
+type streamRead struct {
+	end int
+	at  time.Time
+}
+
+// streamBuffers recycles stream buffers once their stream is exported.
+var streamBuffers = sync.Pool{New: func() any { return new(streamBuffer) }}
+
+// maxStreamBytes bounds how much of a stream is kept for its span.
+const maxStreamBytes = 64 << 20
 
 // maxEventBytes bounds one server-sent event.
 const maxEventBytes = 8 << 20
 
 func (c *call) newStreamSink() *streamSink {
-	s := &streamSink{c: c}
-	s.parser = sse.NewParser(maxEventBytes, s.event)
-	return s
+	return &streamSink{c: c, streamBuffer: streamBuffers.Get().(*streamBuffer)}
 }
 
-func (s *streamSink) data(p []byte) { s.parser.Write(p) }
-
-func (s *streamSink) event(ev sse.Event) {
-	if s.firstAt.IsZero() {
-		s.firstAt = time.Now()
-	}
-	if ev.Data == "[DONE]" {
-		s.sawDone = true
+func (s *streamSink) data(p []byte) {
+	if s.overflow {
 		return
 	}
-	if s.c.ep == responses {
-		switch ev.Event {
-		case "response.completed", "response.incomplete", "response.failed", "error":
-			s.terminal = ev.Event
-		}
-	} else if strings.HasPrefix(ev.Data, `{"error"`) {
-		if typ, msg := apiError([]byte(ev.Data)); typ != "" || msg != "" {
-			if s.apiErrType == "" && s.apiErrMsg == "" {
-				s.apiErrType, s.apiErrMsg = typ, msg
-			}
-			return
-		}
+	if len(s.buf)+len(p) > maxStreamBytes {
+		s.overflow = true
+		return
 	}
-	if s.c.content {
-		s.c.span.AddChunkEvent(len(s.events), core.JSONText(ev.Data)) // checked on export
-	} else {
-		s.c.span.AddChunkEvent(len(s.events), nil)
-	}
-	s.events = append(s.events, ev)
+	s.buf = append(s.buf, p...)
+	s.reads = append(s.reads, streamRead{end: len(s.buf), at: time.Now()})
 }
 
 func (s *streamSink) end(err error, closed bool) {
-	if err == nil && !closed {
-		// A clean end of the body: an event the server did not finish with a blank line
-		// still counts. After a read error or an early close, a partial event does not.
-		s.parser.Close()
-	}
 	c := s.c
 	defer c.end()
-	if !s.firstAt.IsZero() {
-		c.span.SetAttribute(spantypes.KeyTimeToFirstTokenMS, s.firstAt.Sub(c.started).Milliseconds())
-	}
-	complete := s.sawDone
-	if c.ep == responses {
-		complete = s.terminal != ""
-	}
-	switch {
-	case s.apiErrType != "" || s.apiErrMsg != "":
-		c.recordException(s.apiErrType, s.apiErrMsg)
-	case err != nil:
+	if err != nil {
 		c.recordError(err)
-	case closed && !complete:
-		c.span.SetAttribute(spantypes.KeyStreamCancelled, true)
-	case !complete:
-		c.recordException("IncompleteStream", "the stream ended before the model finished ("+strconv.Itoa(len(s.events))+" chunks)")
 	}
-	events := s.events
-	c.span.OnExport(func(sp *tracedata.Span) { c.assemble(sp, events) })
+	c.span.OnExport(func(sp *tracedata.Span) { s.export(sp, err, closed) })
 }
 
-// assemble turns the raw chunks into the response a non-streamed call returns, on export.
-func (c *call) assemble(sp *tracedata.Span, events []sse.Event) {
+// export splits the stream into events, records them and assembles the response, on the
+// export goroutine. err and closed tell how the stream ended (see sink.end).
+func (s *streamSink) export(sp *tracedata.Span, err error, closed bool) {
+	defer s.release()
+	c := s.c
 	var (
-		chat      chatStream
-		text      completionStream
-		resp      responsesStream
-		assembled map[string]any
+		asm      streamAssembler
+		chunks   []tracedata.Event
+		at       time.Time // when the piece being split arrived
+		firstAt  time.Time
+		sawDone  bool
+		terminal bool // the Responses API's terminal event came
+		// apiErr holds an error the server sent inside the stream ({"error": {...}}).
+		apiErrType, apiErrMsg string
 	)
-	for i, ev := range events {
-		var err error
-		switch c.ep {
-		case chatCompletions:
-			err = chat.add([]byte(ev.Data))
-		case completions:
-			err = text.add([]byte(ev.Data))
-		case responses:
-			err = resp.add(ev.Event, []byte(ev.Data))
-		}
-		if err != nil {
-			core.ReportError("autolog/openai", fmt.Errorf("parsing a stream chunk: %w", err))
-			if c.content && !json.Valid([]byte(ev.Data)) {
-				fixChunkValue(sp, i, ev.Data)
-			}
-		}
-	}
 	switch c.ep {
 	case chatCompletions:
-		assembled = chat.response()
+		asm = new(chatStream)
 	case completions:
-		assembled = text.response()
-	case responses:
-		assembled = resp.response()
-		if typ, msg, failed := resp.failed(); failed && c.own {
+		asm = new(completionStream)
+	default:
+		asm = new(responsesStream)
+	}
+	parser := sse.NewParser(maxEventBytes, func(ev sse.Event) {
+		if firstAt.IsZero() {
+			firstAt = at
+		}
+		if ev.Data == "[DONE]" {
+			sawDone = true
+			return
+		}
+		if c.ep == responses {
+			switch ev.Event {
+			case "response.completed", "response.incomplete", "response.failed", "error":
+				terminal = true
+			}
+		} else if strings.HasPrefix(ev.Data, `{"error"`) {
+			if typ, msg := apiError([]byte(ev.Data)); typ != "" || msg != "" {
+				if apiErrType == "" && apiErrMsg == "" {
+					apiErrType, apiErrMsg = typ, msg
+				}
+				return
+			}
+		}
+		var value any
+		if err := asm.add(ev.Event, ev.Data); err != nil {
+			core.ReportError("autolog/openai", fmt.Errorf("parsing a stream chunk: %w", err))
+			if c.content && !json.Valid([]byte(ev.Data)) {
+				value = ev.Data // recorded as a JSON string
+			}
+		}
+		if value == nil && c.content {
+			value = core.JSONText(ev.Data)
+		}
+		chunks = append(chunks, c.span.ChunkEvent(len(chunks), at, value))
+	})
+	start := 0
+	for _, r := range s.reads {
+		at = r.at
+		parser.Write(s.buf[start:r.end])
+		start = r.end
+	}
+	if err == nil && !closed && !s.overflow {
+		// A clean end of the body: an event the server did not finish with a blank line
+		// still counts. After a read error or an early close, a partial event does not.
+		parser.Close()
+	}
+	sp.InsertEvents(chunks)
+
+	if !firstAt.IsZero() {
+		sp.SetAttribute(spantypes.KeyTimeToFirstTokenMS, firstAt.Sub(c.started).Milliseconds())
+	}
+	complete := sawDone
+	if c.ep == responses {
+		complete = terminal
+	}
+	switch {
+	case apiErrType != "" || apiErrMsg != "":
+		if c.own {
+			sp.RecordException(apiErrType, apiErrMsg, sp.EndTimeUnixNano)
+		}
+	case err != nil:
+		// Recorded as the caller met it.
+	case s.overflow:
+		core.ReportError("autolog/openai", fmt.Errorf("a stream outgrew %d bytes: chunks after that are not recorded", maxStreamBytes))
+	case closed && !complete:
+		sp.SetAttribute(spantypes.KeyStreamCancelled, true)
+	case !complete && c.own:
+		sp.RecordException("IncompleteStream", "the stream ended before the model finished ("+strconv.Itoa(len(chunks))+" chunks)", sp.EndTimeUnixNano)
+	}
+
+	assembled := asm.response()
+	if r, ok := asm.(*responsesStream); ok {
+		if typ, msg, failed := r.failed(); failed && c.own {
 			sp.RecordException(typ, msg, sp.EndTimeUnixNano)
 		}
 	}
-	if c.own && c.content && len(events) > 0 {
+	if c.own && c.content && len(chunks) > 0 {
 		sp.SetAttribute(spantypes.KeySpanOutputs, assembled)
 	}
 	model, _ := assembled["model"].(string)
@@ -572,13 +612,13 @@ func (c *call) assemble(sp *tracedata.Span, events []sse.Event) {
 	setResponse(sp, model, id, finishReasons(assembled), usage)
 }
 
-// fixChunkValue records a chunk that is not JSON as a JSON string.
-func fixChunkValue(sp *tracedata.Span, index int, data string) {
-	name := spantypes.ChunkEventPrefix + strconv.Itoa(index)
-	for i := range sp.Events {
-		if sp.Events[i].Name == name {
-			sp.Events[i].Attributes[spantypes.KeyChunkValue] = jsonenc.String(data)
-			return
-		}
+// release hands the stream's buffer back for reuse, unless it grew too big to keep.
+func (s *streamSink) release() {
+	b := s.streamBuffer
+	s.streamBuffer = nil
+	if cap(b.buf) > 1<<20 {
+		return
 	}
+	b.buf, b.reads = b.buf[:0], b.reads[:0]
+	streamBuffers.Put(b)
 }

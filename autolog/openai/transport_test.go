@@ -588,6 +588,20 @@ func TestSuppressedContext(t *testing.T) {
 	}
 }
 
+// TestSampledOut: a call whose trace is sampled out is sent and answered as it came, and
+// leaves no trace.
+func TestSampledOut(t *testing.T) {
+	rec := replay(t, cassChat)
+	traces := tracetest.Capture(t, core.WithSamplingRatio(0))
+	got, err := runChat(context.Background(), goClient("replay", openai.NewTransport(rec)))
+	if err != nil || got.ID != "chatcmpl-C7Kx2mQ9rTbZ4nW8vLpE1sYdHfGaJ" {
+		t.Fatalf("%+v %v", got, err)
+	}
+	if ts := traces.Traces(); len(ts) != 0 {
+		t.Errorf("%d traces with sampling ratio 0: %s", len(ts), tracetest.Tree(ts[0]))
+	}
+}
+
 // TestFrameworkModelSpan: a framework adapter's model span is open around the call; the
 // transport makes no span of its own and enriches that one.
 func TestFrameworkModelSpan(t *testing.T) {

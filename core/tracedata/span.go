@@ -140,6 +140,25 @@ func (s *Span) RecordException(typ, message string, at int64) {
 		Attributes: map[string]any{spantypes.KeyExceptionType: typ, spantypes.KeyExceptionMessage: message}})
 }
 
+// InsertEvents adds evs, which are in time order, among the span's events (also in time
+// order): each goes after the events that happened before it and before those that happened
+// at the same time or later. For OnExport hooks.
+func (s *Span) InsertEvents(evs []Event) {
+	if len(evs) == 0 {
+		return
+	}
+	old := s.Events
+	merged := make([]Event, 0, len(old)+len(evs))
+	for _, ev := range evs {
+		for len(old) > 0 && old[0].TimeUnixNano < ev.TimeUnixNano {
+			merged = append(merged, old[0])
+			old = old[1:]
+		}
+		merged = append(merged, ev)
+	}
+	s.Events = append(merged, old...)
+}
+
 // StartTime returns when the span started.
 func (s *Span) StartTime() time.Time { return time.Unix(0, s.StartTimeUnixNano) }
 
