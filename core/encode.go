@@ -1,8 +1,6 @@
 package core
 
 import (
-	"bytes"
-	"encoding/json"
 	"strconv"
 	"strings"
 	"sync"
@@ -11,6 +9,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/agentlens/agentlens/internal/jsonenc"
+	"github.com/agentlens/agentlens/internal/jsonscan"
 )
 
 // JSONText is JSON text recorded as is (inputs, outputs, an attribute, a chunk), without the
@@ -47,11 +46,17 @@ func compactPretty(js string) string {
 	if !strings.ContainsAny(js, "\n\r\t") {
 		return js
 	}
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, []byte(js)); err != nil {
-		return jsonenc.String(js)
+	bp := encodeBuffers.Get().(*[]byte)
+	b, err := jsonscan.AppendCompact((*bp)[:0], js)
+	out := string(b)
+	if err != nil {
+		out = jsonenc.String(js)
 	}
-	return buf.String()
+	if cap(b) <= 64<<10 {
+		*bp = b
+		encodeBuffers.Put(bp)
+	}
+	return out
 }
 
 // encodeBuffers recycles encoding buffers so that encoding a value costs one allocation:

@@ -1,9 +1,9 @@
 package core
 
 import (
-	"encoding/json"
 	"strings"
 
+	"github.com/agentlens/agentlens/internal/jsonscan"
 	"github.com/agentlens/agentlens/internal/termtext"
 )
 
@@ -21,122 +21,146 @@ func preview(js, role string) string {
 	content := js
 	// Only chat shapes need parsing, and every chat message has a "role".
 	if len(js) > 0 && js[0] == '{' && strings.Contains(js, `"role"`) {
-		if text, ok := chatText([]byte(js), role, 0); ok && text != "" {
+		if text, ok := chatText(js, role, 0); ok && text != "" {
 			content = text
 		}
 	} else if len(js) > 1 && js[0] == '"' && js[len(js)-1] == '"' && plainJSONText(js[1:len(js)-1]) {
 		content = js[1 : len(js)-1] // a JSON string without escapes is its text, quoted
 	} else if len(js) > 0 && js[0] == '"' {
 		// A plain string input reads better without its JSON quotes.
-		var s string
-		if json.Unmarshal([]byte(js), &s) == nil {
+		if s, err := jsonscan.Unquote(js); err == nil {
 			content = s
 		}
 	}
 	return termtext.Truncate(content, previewMaxChars)
 }
 
-// chatShape holds the parts of the chat shapes MLflow recognises, undecoded: OpenAI
-// "messages" and "choices", the Responses API's "input" and "output", or either under "request".
-type chatShape struct {
-	Messages json.RawMessage `json:"messages"`
-	Choices  []struct {
-		Message json.RawMessage `json:"message"`
-	} `json:"choices"`
-	Input   json.RawMessage `json:"input"`
-	Output  json.RawMessage `json:"output"`
-	Request json.RawMessage `json:"request"`
-}
-
-// chatMessage is a message: it has a role and a content.
-type chatMessage struct {
-	Role    *string         `json:"role"`
-	Content json.RawMessage `json:"content"`
-}
-
 // chatText returns the text of the last message with the role (or of the last message) of a
-// chat-shaped object, and whether the object had messages.
-func chatText(js []byte, role string, depth int) (string, bool) {
-	var shape chatShape
-	if json.Unmarshal(js, &shape) != nil {
+// chat-shaped object, and whether the object had messages: OpenAI "messages" and "choices",
+// the Responses API's "input" and "output", or either under "request". It reads the JSON in
+// place; fields of unexpected types are passed over.
+func chatText(js, role string, depth int) (string, bool) {
+	var messages, choices, input, output, request string
+	if jsonscan.Object(js, func(key, v string) bool {
+		switch key {
+		case "messages":
+			messages = v
+		case "choices":
+			choices = v
+		case "input":
+			input = v
+		case "output":
+			output = v
+		case "request":
+			request = v
+		}
+		return true
+	}) != nil {
 		return "", false
 	}
-	if msgs := messageList(shape.Messages); len(msgs) > 0 {
-		return messageText(lastMessage(msgs, role)), true
+	if content, ok := lastMessage(messages, role); ok {
+		return messageText(content), true
 	}
-	if len(shape.Choices) > 0 {
-		if m, ok := asMessage(shape.Choices[0].Message); ok {
-			return messageText(m), true
+	if jsonscan.KindOf(choices) == jsonscan.KindArray {
+		var first string
+		_ = jsonscan.Array(choices, func(ch string) bool { first = ch; return false })
+		var msg string
+		if jsonscan.KindOf(first) == jsonscan.KindObject {
+			_ = jsonscan.Object(first, func(key, v string) bool {
+				if key == "message" {
+					msg = v
+				}
+				return true
+			})
+		}
+		if _, content, ok := asMessage(msg); ok {
+			return messageText(content), true
 		}
 	}
-	if msgs := messageList(shape.Input); len(msgs) > 0 {
-		return messageText(lastMessage(msgs, role)), true
+	if content, ok := lastMessage(input, role); ok {
+		return messageText(content), true
 	}
-	if msgs := messageList(shape.Output); len(msgs) > 0 {
-		return messageText(lastMessage(msgs, role)), true
+	if content, ok := lastMessage(output, role); ok {
+		return messageText(content), true
 	}
-	if len(shape.Request) > 0 && shape.Request[0] == '{' && depth < 2 {
-		return chatText(shape.Request, role, depth+1)
+	if jsonscan.KindOf(request) == jsonscan.KindObject && depth < 2 {
+		return chatText(request, role, depth+1)
 	}
 	return "", false
 }
 
-// messageList decodes a JSON array, keeping the items that are messages.
-func messageList(raw json.RawMessage) []chatMessage {
-	if len(raw) == 0 || raw[0] != '[' {
-		return nil
+// lastMessage returns the content of the last message with the role in a JSON array, or of
+// the last message of all; ok is false when the array holds no message.
+func lastMessage(list, role string) (content string, ok bool) {
+	if jsonscan.KindOf(list) != jsonscan.KindArray {
+		return "", false
 	}
-	var items []json.RawMessage
-	if json.Unmarshal(raw, &items) != nil {
-		return nil
-	}
-	var msgs []chatMessage
-	for _, it := range items {
-		if m, ok := asMessage(it); ok {
-			msgs = append(msgs, m)
+	var last, lastWithRole string
+	var found, foundRole bool
+	_ = jsonscan.Array(list, func(item string) bool {
+		if r, c, ok := asMessage(item); ok {
+			last, found = c, true
+			if r == role {
+				lastWithRole, foundRole = c, true
+			}
 		}
+		return true
+	})
+	if foundRole {
+		return lastWithRole, true
 	}
-	return msgs
+	return last, found
 }
 
-func asMessage(raw json.RawMessage) (chatMessage, bool) {
-	var m chatMessage
-	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &m) != nil {
-		return m, false
+// asMessage reads a message: an object with a string "role" and a "content".
+func asMessage(raw string) (role, content string, ok bool) {
+	if jsonscan.KindOf(raw) != jsonscan.KindObject {
+		return "", "", false
 	}
-	return m, m.Role != nil && len(m.Content) > 0
-}
-
-// lastMessage returns the last message with the role, or the last message of all.
-func lastMessage(msgs []chatMessage, role string) chatMessage {
-	for i := len(msgs) - 1; i >= 0; i-- {
-		if *msgs[i].Role == role {
-			return msgs[i]
+	hasRole := false
+	if jsonscan.Object(raw, func(key, v string) bool {
+		switch key {
+		case "role":
+			hasRole = jsonscan.KindOf(v) == jsonscan.KindString
+			role, _ = jsonscan.Unquote(v)
+		case "content":
+			content = v
 		}
+		return true
+	}) != nil {
+		return "", "", false
 	}
-	return msgs[len(msgs)-1]
+	return role, content, hasRole && content != ""
 }
 
 // messageText returns a message's text: its string content, or its first text part.
-func messageText(m chatMessage) string {
-	switch m.Content[0] {
-	case '"':
-		var s string
-		if json.Unmarshal(m.Content, &s) == nil {
-			return s
-		}
-	case '[':
-		var parts []struct {
-			Type string  `json:"type"`
-			Text *string `json:"text"`
-		}
-		if json.Unmarshal(m.Content, &parts) == nil {
-			for _, p := range parts {
-				if (p.Type == "text" || p.Type == "output_text" || p.Type == "input_text") && p.Text != nil {
-					return *p.Text
+func messageText(content string) string {
+	switch jsonscan.KindOf(content) {
+	case jsonscan.KindString:
+		s, _ := jsonscan.Unquote(content)
+		return s
+	case jsonscan.KindArray:
+		var text string
+		_ = jsonscan.Array(content, func(part string) bool {
+			var typ, t string
+			hasText := false
+			_ = jsonscan.Object(part, func(key, v string) bool {
+				switch key {
+				case "type":
+					typ, _ = jsonscan.Unquote(v)
+				case "text":
+					hasText = jsonscan.KindOf(v) == jsonscan.KindString
+					t, _ = jsonscan.Unquote(v)
 				}
+				return true
+			})
+			if hasText && (typ == "text" || typ == "output_text" || typ == "input_text") {
+				text = t
+				return false
 			}
-		}
+			return true
+		})
+		return text
 	}
 	return ""
 }

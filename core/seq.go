@@ -5,6 +5,7 @@ import (
 	"iter"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/agentlens/agentlens/core/tracedata"
@@ -131,6 +132,24 @@ func (s *Span) ChunkEvent(index int, at time.Time, item any) tracedata.Event {
 	return ev.event()
 }
 
+// chunkEventNames holds the names of the first chunk events, made once: a stream has hundreds
+// of chunks and each trace of it would build the same names again.
+var chunkEventNames = sync.OnceValue(func() []string {
+	names := make([]string, 1024)
+	for i := range names {
+		names[i] = spantypes.ChunkEventPrefix + strconv.Itoa(i)
+	}
+	return names
+})
+
+// chunkEventName returns "mlflow.chunk.item.<i>".
+func chunkEventName(i int) string {
+	if names := chunkEventNames(); i >= 0 && i < len(names) {
+		return names[i]
+	}
+	return spantypes.ChunkEventPrefix + strconv.Itoa(i)
+}
+
 // chunkEvent is a stream chunk event, kept on the span itself rather than as an OTel event:
 // streams have many, and this is a plain append.
 type chunkEvent struct {
@@ -141,7 +160,7 @@ type chunkEvent struct {
 }
 
 func (c *chunkEvent) event() tracedata.Event {
-	e := tracedata.Event{Name: spantypes.ChunkEventPrefix + strconv.Itoa(c.index), TimeUnixNano: c.at.UnixNano()}
+	e := tracedata.Event{Name: chunkEventName(c.index), TimeUnixNano: c.at.UnixNano()}
 	if c.hasValue {
 		e.Attributes = map[string]any{spantypes.KeyChunkValue: compactPretty(c.value)}
 	}
