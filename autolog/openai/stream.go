@@ -67,41 +67,6 @@ func stringOrNil(s string) any {
 	return s
 }
 
-// chatChunk is one chat.completion.chunk.
-type chatChunk struct {
-	ID                string            `json:"id"`
-	Created           json.Number       `json:"created"`
-	Model             string            `json:"model"`
-	SystemFingerprint string            `json:"system_fingerprint"`
-	ServiceTier       string            `json:"service_tier"`
-	Choices           []chatChunkChoice `json:"choices"`
-	Usage             json.RawMessage   `json:"usage"`
-}
-
-type chatChunkChoice struct {
-	Index        int     `json:"index"`
-	FinishReason *string `json:"finish_reason"`
-	Delta        struct {
-		Role         string              `json:"role"`
-		Content      string              `json:"content"`
-		Refusal      string              `json:"refusal"`
-		ToolCalls    []chatChunkToolCall `json:"tool_calls"`
-		FunctionCall *chatChunkFunction  `json:"function_call"` // the legacy functions API
-	} `json:"delta"`
-}
-
-type chatChunkToolCall struct {
-	Index    *int              `json:"index"`
-	ID       string            `json:"id"`
-	Type     string            `json:"type"`
-	Function chatChunkFunction `json:"function"`
-}
-
-type chatChunkFunction struct {
-	Name      string `json:"name"`
-	Arguments string `json:"arguments"`
-}
-
 // chatStream assembles streamed /chat/completions chunks (each SSE data payload is a
 // chat.completion.chunk JSON; the "[DONE]" sentinel is not passed to it).
 type chatStream struct {
@@ -111,7 +76,8 @@ type chatStream struct {
 	fingerprint string
 	serviceTier string
 	choices     map[int]*chatChoiceAcc
-	usage       json.RawMessage // decoded once, by response()
+	usage       string    // raw JSON, decoded once, by response()
+	chunk       chatChunk // scratch space for reading a chunk
 }
 
 type chatChoiceAcc struct {
@@ -130,8 +96,8 @@ type toolCallAcc struct {
 
 // add merges one chunk. A malformed chunk returns an error and changes nothing.
 func (s *chatStream) add(_, data string) error {
-	var c chatChunk
-	if err := json.Unmarshal([]byte(data), &c); err != nil {
+	c := &s.chunk
+	if err := readChatChunk(data, c); err != nil {
 		return fmt.Errorf("chat completion chunk: %w", err)
 	}
 	s.n++
@@ -150,7 +116,7 @@ func (s *chatStream) add(_, data string) error {
 	if c.ServiceTier != "" {
 		s.serviceTier = c.ServiceTier
 	}
-	if len(c.Usage) > 0 && string(c.Usage) != "null" {
+	if c.Usage != "" && c.Usage != "null" {
 		s.usage = c.Usage
 	}
 	for i := range c.Choices {
@@ -174,17 +140,17 @@ func (s *chatStream) addChoice(ch *chatChunkChoice) {
 	}
 	acc.content.WriteString(d.Content)
 	acc.refusal.WriteString(d.Refusal)
-	if ch.FinishReason != nil && *ch.FinishReason != "" {
-		acc.finish = *ch.FinishReason
+	if ch.HasFinish && ch.FinishReason != "" {
+		acc.finish = ch.FinishReason
 	}
 	for i := range d.ToolCalls {
 		acc.addToolCall(&d.ToolCalls[i])
 	}
-	if f := d.FunctionCall; f != nil {
+	if d.HasFunctionCall {
 		if acc.fn == nil {
 			acc.fn = &toolCallAcc{}
 		}
-		acc.fn.merge("", "", f)
+		acc.fn.merge("", "", &d.FunctionCall)
 	}
 }
 
@@ -197,8 +163,8 @@ func (acc *chatChoiceAcc) addToolCall(tc *chatChunkToolCall) {
 	}
 	idx := acc.lastCall
 	switch {
-	case tc.Index != nil:
-		idx = *tc.Index
+	case tc.HasIndex:
+		idx = tc.Index
 	case len(acc.calls) == 0:
 		idx = 0
 	case tc.ID != "":
@@ -294,24 +260,10 @@ func (s *chatStream) response() map[string]any {
 	if s.serviceTier != "" {
 		out["service_tier"] = s.serviceTier
 	}
-	if u := decodeUsage(s.usage); u != nil {
+	if u := decodeUsage(json.RawMessage(s.usage)); u != nil {
 		out["usage"] = u
 	}
 	return out
-}
-
-// completionChunk is one streamed text_completion chunk of /completions.
-type completionChunk struct {
-	ID                string          `json:"id"`
-	Created           json.Number     `json:"created"`
-	Model             string          `json:"model"`
-	SystemFingerprint string          `json:"system_fingerprint"`
-	Usage             json.RawMessage `json:"usage"`
-	Choices           []struct {
-		Index        int     `json:"index"`
-		Text         string  `json:"text"`
-		FinishReason *string `json:"finish_reason"`
-	} `json:"choices"`
 }
 
 // completionStream assembles streamed /completions chunks ("[DONE]" is not passed to it).
@@ -321,7 +273,8 @@ type completionStream struct {
 	created     json.Number
 	fingerprint string
 	choices     map[int]*completionChoiceAcc
-	usage       json.RawMessage // decoded once, by response()
+	usage       string          // raw JSON, decoded once, by response()
+	chunk       completionChunk // scratch space for reading a chunk
 }
 
 type completionChoiceAcc struct {
@@ -331,8 +284,8 @@ type completionChoiceAcc struct {
 
 // add merges one chunk. A malformed chunk returns an error and changes nothing.
 func (s *completionStream) add(_, data string) error {
-	var c completionChunk
-	if err := json.Unmarshal([]byte(data), &c); err != nil {
+	c := &s.chunk
+	if err := readCompletionChunk(data, c); err != nil {
 		return fmt.Errorf("completion chunk: %w", err)
 	}
 	s.n++
@@ -348,7 +301,7 @@ func (s *completionStream) add(_, data string) error {
 	if c.SystemFingerprint != "" {
 		s.fingerprint = c.SystemFingerprint
 	}
-	if len(c.Usage) > 0 && string(c.Usage) != "null" {
+	if c.Usage != "" && c.Usage != "null" {
 		s.usage = c.Usage
 	}
 	for _, ch := range c.Choices {
@@ -361,8 +314,8 @@ func (s *completionStream) add(_, data string) error {
 			s.choices[ch.Index] = acc
 		}
 		acc.text.WriteString(ch.Text)
-		if ch.FinishReason != nil && *ch.FinishReason != "" {
-			acc.finish = *ch.FinishReason
+		if ch.HasFinish && ch.FinishReason != "" {
+			acc.finish = ch.FinishReason
 		}
 	}
 	return nil
@@ -396,7 +349,7 @@ func (s *completionStream) response() map[string]any {
 	if s.fingerprint != "" {
 		out["system_fingerprint"] = s.fingerprint
 	}
-	if u := decodeUsage(s.usage); u != nil {
+	if u := decodeUsage(json.RawMessage(s.usage)); u != nil {
 		out["usage"] = u
 	}
 	return out

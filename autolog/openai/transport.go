@@ -16,6 +16,7 @@ import (
 
 	"github.com/agentlens/agentlens/core"
 	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/internal/jsonscan"
 	"github.com/agentlens/agentlens/internal/sse"
 	"github.com/agentlens/agentlens/spantypes"
 )
@@ -101,7 +102,8 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 		req.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
 		return req, false
 	}
-	c.stream = bytes.Contains(body, []byte(`"stream":true`)) || bytes.Contains(body, []byte(`"stream": true`))
+	text := string(body)
+	c.stream = strings.Contains(text, `"stream":true`) || strings.Contains(text, `"stream": true`)
 	c.path = req.URL.Path
 	c.content = core.CaptureContentEnabled() && (c.cfg.captureContent == nil || *c.cfg.captureContent)
 
@@ -120,7 +122,7 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 		}
 		c.own = true
 		if c.content && len(body) > 0 {
-			c.span.SetInputs(core.JSONText(body)) // checked by the request hook
+			c.span.SetInputs(core.JSONText(text)) // checked by the request hook
 		}
 	}
 	provider := c.cfg.provider
@@ -133,7 +135,7 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 		spantypes.KeyGenAIProviderName:  provider,
 		spantypes.KeyGenAIOperationName: c.ep.operation(),
 	})
-	c.span.OnExport(c.requestHook(body))
+	c.span.OnExport(c.requestHook(text))
 	out := req.Clone(ctx)
 	if req.Body != nil && req.Body != http.NoBody {
 		out.Body = io.NopCloser(bytes.NewReader(body))
@@ -144,16 +146,23 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 
 // requestHook reads the request body on the export goroutine: the model and the tools, and
 // a body that is not JSON is recorded as text instead.
-func (c *call) requestHook(body []byte) func(*tracedata.Span) {
+func (c *call) requestHook(body string) func(*tracedata.Span) {
 	return func(s *tracedata.Span) {
-		var in struct {
-			Model string          `json:"model"`
-			Tools json.RawMessage `json:"tools"`
+		var model, tools string
+		err := jsonscan.Object(body, func(key, v string) bool {
+			switch key {
+			case "model":
+				if jsonscan.KindOf(v) == jsonscan.KindString {
+					model, _ = jsonscan.Unquote(v)
+				}
+			case "tools":
+				tools = v
+			}
+			return true
+		})
+		if err != nil && c.own && c.content && len(body) > 0 && !jsonscan.Valid(body) {
+			s.SetAttribute(spantypes.KeySpanInputs, body)
 		}
-		if err := json.Unmarshal(body, &in); err != nil && c.own && c.content && len(body) > 0 {
-			s.SetAttribute(spantypes.KeySpanInputs, string(body))
-		}
-		model := in.Model
 		if model == "" {
 			model = azureDeployment(c.path)
 		}
@@ -163,10 +172,9 @@ func (c *call) requestHook(body []byte) func(*tracedata.Span) {
 				s.SetAttribute(spantypes.KeyLLMModel, model)
 			}
 		}
-		if len(in.Tools) > 0 && string(in.Tools) != "null" && c.ep != embeddings {
-			var buf bytes.Buffer
-			if json.Compact(&buf, in.Tools) == nil {
-				s.Attributes[spantypes.KeyChatTools] = buf.String()
+		if tools != "" && tools != "null" && c.ep != embeddings {
+			if b, err := jsonscan.AppendCompact(nil, tools); err == nil {
+				s.Attributes[spantypes.KeyChatTools] = string(b)
 			}
 		}
 	}
@@ -332,48 +340,83 @@ func (c *call) endWithJSON(body []byte, complete bool, err error) {
 	if !complete {
 		return
 	}
+	text := string(body)
 	if c.own && c.content {
-		c.span.SetOutputs(core.JSONText(body)) // checked by the hook
+		c.span.SetOutputs(core.JSONText(text)) // checked by the hook
 	}
 	c.span.OnExport(func(s *tracedata.Span) {
-		var head responseHead
-		if json.Unmarshal(body, &head) != nil {
+		head, err := readResponseHead(text)
+		if err != nil {
 			core.ReportError("autolog/openai", errors.New("a successful response body is not a JSON object; recorded as text"))
 			if c.own && c.content {
-				s.SetAttribute(spantypes.KeySpanOutputs, string(body))
+				s.SetAttribute(spantypes.KeySpanOutputs, text)
 			}
 			return
 		}
-		reasons := make([]string, 0, len(head.Choices))
-		for _, ch := range head.Choices {
-			if ch.FinishReason != "" {
-				reasons = append(reasons, ch.FinishReason)
-			}
+		reasons := head.reasons
+		if head.object == "response" && head.status != "" {
+			reasons = append(reasons, head.status)
 		}
-		if head.Object == "response" && head.Status != "" {
-			reasons = append(reasons, head.Status)
+		setResponse(s, head.model, head.id, reasons)
+		if in, out, total, ok := rawUsageCounts(head.usage); ok {
+			s.SetTokenUsage(tracedata.TokenUsage{InputTokens: in, OutputTokens: out, TotalTokens: total})
 		}
-		setResponse(s, head.Model, head.ID, reasons, decodeUsage(head.Usage))
 	})
 }
 
 // responseHead is the part of a response object a span records.
 type responseHead struct {
-	ID      string          `json:"id"`
-	Object  string          `json:"object"`
-	Model   string          `json:"model"`
-	Status  string          `json:"status"`
-	Usage   json.RawMessage `json:"usage"`
-	Choices []struct {
-		FinishReason string `json:"finish_reason"`
-	} `json:"choices"`
+	id, object, model, status string
+	usage                     string   // raw JSON
+	reasons                   []string // the choices' finish reasons
 }
 
-// setResponse records what a response tells: usage, model, id, finish reasons.
-func setResponse(s *tracedata.Span, model, id string, reasons []string, usage map[string]any) {
-	if in, out, total, ok := usageCounts(usage); ok {
-		s.SetTokenUsage(tracedata.TokenUsage{InputTokens: in, OutputTokens: out, TotalTokens: total})
+// readResponseHead reads a response object in place. Fields of an unexpected type are
+// ignored; only text that is not a JSON object is an error.
+func readResponseHead(body string) (responseHead, error) {
+	var h responseHead
+	str := func(v string, s *string) {
+		if jsonscan.KindOf(v) == jsonscan.KindString {
+			*s, _ = jsonscan.Unquote(v)
+		}
 	}
+	err := jsonscan.Object(body, func(key, v string) bool {
+		switch key {
+		case "id":
+			str(v, &h.id)
+		case "object":
+			str(v, &h.object)
+		case "model":
+			str(v, &h.model)
+		case "status":
+			str(v, &h.status)
+		case "usage":
+			h.usage = v
+		case "choices":
+			h.reasons = h.reasons[:0]
+			_ = jsonscan.Array(v, func(ch string) bool {
+				_ = jsonscan.Object(ch, func(key, v string) bool {
+					if key == "finish_reason" {
+						var r string
+						if str(v, &r); r != "" {
+							h.reasons = append(h.reasons, r)
+						}
+					}
+					return true
+				})
+				return true
+			})
+		}
+		return true
+	})
+	if err == nil && jsonscan.KindOf(strings.TrimLeft(body, " \t\r\n")) != jsonscan.KindObject {
+		err = errors.New("not a JSON object")
+	}
+	return h, err
+}
+
+// setResponse records what a response tells besides its usage: model, id, finish reasons.
+func setResponse(s *tracedata.Span, model, id string, reasons []string) {
 	if model != "" {
 		s.SetAttribute(spantypes.KeyGenAIResponseModel, model)
 		if _, set := s.Attributes[spantypes.KeyLLMModel]; !set {
@@ -608,8 +651,11 @@ func (s *streamSink) export(sp *tracedata.Span, err error, closed bool) {
 	}
 	model, _ := assembled["model"].(string)
 	id, _ := assembled["id"].(string)
+	setResponse(sp, model, id, finishReasons(assembled))
 	usage, _ := assembled["usage"].(map[string]any)
-	setResponse(sp, model, id, finishReasons(assembled), usage)
+	if in, out, total, ok := usageCounts(usage); ok {
+		sp.SetTokenUsage(tracedata.TokenUsage{InputTokens: in, OutputTokens: out, TotalTokens: total})
+	}
 }
 
 // release hands the stream's buffer back for reuse, unless it grew too big to keep.

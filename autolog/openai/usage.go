@@ -3,6 +3,8 @@ package openai
 import (
 	"encoding/json"
 	"math"
+
+	"github.com/agentlens/agentlens/internal/jsonscan"
 )
 
 // usageCounts reads the token usage object of an OpenAI response (a decoded JSON object):
@@ -89,4 +91,42 @@ func uintTokens(n uint64) (int64, bool) {
 		return 0, false
 	}
 	return int64(n), true
+}
+
+// rawUsageCounts is usageCounts for a usage object as JSON text, read in place.
+func rawUsageCounts(raw string) (in, out, total int64, ok bool) {
+	var counts [5]string // the values of usageKeys, the last of repeated keys
+	if jsonscan.Object(raw, func(key, v string) bool {
+		for i, k := range usageKeys {
+			if key == k {
+				counts[i] = v
+			}
+		}
+		return true
+	}) != nil {
+		return 0, 0, 0, false
+	}
+	count := func(i int) (int64, bool) {
+		if jsonscan.KindOf(counts[i]) != jsonscan.KindNumber {
+			return 0, false
+		}
+		return tokenInt(json.Number(counts[i]))
+	}
+	in, okIn := firstCount(count, 0, 1)
+	out, okOut := firstCount(count, 2, 3)
+	total, okTotal := count(4)
+	if !okTotal {
+		total = in + out
+	}
+	return in, out, total, okIn || okOut || okTotal
+}
+
+// usageKeys are the counts rawUsageCounts reads, in the order usageCounts prefers them.
+var usageKeys = [5]string{"prompt_tokens", "input_tokens", "completion_tokens", "output_tokens", "total_tokens"}
+
+func firstCount(count func(int) (int64, bool), i, j int) (int64, bool) {
+	if n, ok := count(i); ok {
+		return n, true
+	}
+	return count(j)
 }

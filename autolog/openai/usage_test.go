@@ -76,3 +76,22 @@ func usageOf(resp map[string]any) (in, out, total int64, ok bool) {
 	u, _ := resp["usage"].(map[string]any)
 	return usageCounts(u)
 }
+
+// FuzzRawUsageCounts: reading a usage object in place gives what decoding it does.
+func FuzzRawUsageCounts(f *testing.F) {
+	for _, s := range []string{
+		`{"prompt_tokens":19,"completion_tokens":10,"total_tokens":29,"prompt_tokens_details":{"cached_tokens":0}}`,
+		`{"input_tokens":36,"output_tokens":87,"total_tokens":123}`, `{"prompt_tokens":8,"total_tokens":8}`,
+		`{"prompt_tokens":1.5,"input_tokens":2,"completion_tokens":"3","output_tokens":4e0}`,
+		`{"total_tokens":1,"total_tokens":null}`, `{"prompt_tokens":92233720368547758070}`, `null`, `[]`, `{`, `7`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		in, out, total, ok := rawUsageCounts(raw)
+		win, wout, wtotal, wok := usageCounts(decodeUsage(json.RawMessage(raw)))
+		if in != win || out != wout || total != wtotal || ok != wok {
+			t.Fatalf("%q: read %d %d %d %v, decoded %d %d %d %v", raw, in, out, total, ok, win, wout, wtotal, wok)
+		}
+	})
+}
