@@ -87,7 +87,8 @@ func convertSpan(traceID string, span *Span, root bool) tracedata.Span {
 		s.Status = tracedata.Status{Code: tracedata.StatusOK}
 	}
 	span.mu.Lock()
-	s.Attributes = make(map[string]string, len(span.attrs))
+	// Room for what export hooks add (an adapter's response attributes) without regrowing.
+	s.Attributes = make(map[string]string, len(span.attrs)+8*len(span.onExport))
 	for _, kv := range span.attrs {
 		s.Attributes[kv.key] = compactPretty(kv.json)
 	}

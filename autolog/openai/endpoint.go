@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/agentlens/agentlens/core"
 	"github.com/agentlens/agentlens/spantypes"
 )
 
@@ -68,6 +69,17 @@ func (e endpoint) operation() string {
 		return "embeddings"
 	}
 	return "chat"
+}
+
+// operationJSON is operation as JSON text.
+func (e endpoint) operationJSON() core.JSONText {
+	switch e {
+	case completions:
+		return `"text_completion"`
+	case embeddings:
+		return `"embeddings"`
+	}
+	return `"chat"`
 }
 
 // knownHosts maps API hosts to OTel GenAI provider names.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/agentlens/agentlens/core"
 	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/internal/jsonenc"
 	"github.com/agentlens/agentlens/internal/jsonscan"
 	"github.com/agentlens/agentlens/internal/sse"
 	"github.com/agentlens/agentlens/spantypes"
@@ -99,11 +100,10 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 	body, err := readBody(req)
 	if err != nil {
 		// The body could not be read: let the base transport meet the same failure.
-		req.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
+		req.Body = io.NopCloser(io.MultiReader(strings.NewReader(body), errReader{err}))
 		return req, false
 	}
-	text := string(body)
-	c.stream = strings.Contains(text, `"stream":true`) || strings.Contains(text, `"stream": true`)
+	c.stream = strings.Contains(body, `"stream":true`) || strings.Contains(body, `"stream": true`)
 	c.path = req.URL.Path
 	c.content = core.CaptureContentEnabled() && (c.cfg.captureContent == nil || *c.cfg.captureContent)
 
@@ -115,31 +115,31 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 	default:
 		ctx, c.span = core.StartSpan(ctx, c.ep.spanName(), core.WithSpanType(c.ep.spanType()))
 		if !c.span.IsRecording() { // sampled out: nothing to record
-			if body != nil {
-				req.Body = io.NopCloser(bytes.NewReader(body))
+			if req.Body != nil && req.Body != http.NoBody {
+				req.Body = io.NopCloser(strings.NewReader(body))
 			}
 			return req, false
 		}
 		c.own = true
 		if c.content && len(body) > 0 {
-			c.span.SetInputs(core.JSONText(text)) // checked by the request hook
+			c.span.SetInputs(core.JSONText(body)) // checked by the request hook
 		}
 	}
 	provider := c.cfg.provider
 	if provider == "" {
 		provider = providerOf(req)
 	}
-	c.span.SetAttributes(map[string]any{
-		spantypes.KeyMessageFormat:      "openai",
-		spantypes.KeyLLMProvider:        provider,
-		spantypes.KeyGenAIProviderName:  provider,
-		spantypes.KeyGenAIOperationName: c.ep.operation(),
-	})
-	c.span.OnExport(c.requestHook(text))
-	out := req.Clone(ctx)
+	quoted := core.JSONText(jsonenc.String(provider))
+	c.span.SetAttribute(spantypes.KeyMessageFormat, core.JSONText(`"openai"`))
+	c.span.SetAttribute(spantypes.KeyLLMProvider, quoted)
+	c.span.SetAttribute(spantypes.KeyGenAIProviderName, quoted)
+	c.span.SetAttribute(spantypes.KeyGenAIOperationName, c.ep.operationJSON())
+	c.span.OnExport(c.requestHook(body))
+	// A shallow copy is enough: only its context and body change.
+	out := req.WithContext(ctx)
 	if req.Body != nil && req.Body != http.NoBody {
-		out.Body = io.NopCloser(bytes.NewReader(body))
-		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		out.Body = io.NopCloser(strings.NewReader(body))
+		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(body)), nil }
 	}
 	return out, true
 }
@@ -181,13 +181,24 @@ func (c *call) requestHook(body string) func(*tracedata.Span) {
 }
 
 // readBody reads and closes the request body, returning what was read.
-func readBody(req *http.Request) ([]byte, error) {
+func readBody(req *http.Request) (string, error) {
 	if req.Body == nil || req.Body == http.NoBody {
-		return nil, nil
+		return "", nil
 	}
 	defer req.Body.Close()
-	return io.ReadAll(req.Body)
+	var b strings.Builder
+	if n := req.ContentLength; n > 0 && n <= maxBufferedBody {
+		b.Grow(int(n))
+	}
+	// Bodies made from a bytes or strings reader (as go-openai's are) copy themselves in
+	// whole; others go through a pooled buffer.
+	bp := copyBuffers.Get().(*[]byte)
+	_, err := io.CopyBuffer(&b, req.Body, *bp)
+	copyBuffers.Put(bp)
+	return b.String(), err
 }
+
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 8<<10); return &b }}
 
 type errReader struct{ err error }
 

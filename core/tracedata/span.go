@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/agentlens/agentlens/internal/jsonenc"
+	"github.com/agentlens/agentlens/internal/jsonscan"
 	"github.com/agentlens/agentlens/spantypes"
 )
 
@@ -106,8 +107,37 @@ func (s *Span) TokenUsage() (TokenUsage, bool) {
 	if !ok {
 		return TokenUsage{}, false
 	}
+	return parseTokenUsage(v)
+}
+
+// parseTokenUsage reads a token usage object in place (this runs for every span of every
+// trace): the three counts, each an integer or null; anything else is not a usage.
+func parseTokenUsage(js string) (TokenUsage, bool) {
 	var u TokenUsage
-	if err := json.Unmarshal([]byte(v), &u); err != nil {
+	ok := true
+	err := jsonscan.Object(js, func(key, v string) bool {
+		var n *int64
+		switch key {
+		case "input_tokens":
+			n = &u.InputTokens
+		case "output_tokens":
+			n = &u.OutputTokens
+		case "total_tokens":
+			n = &u.TotalTokens
+		default:
+			return true
+		}
+		switch jsonscan.KindOf(v) {
+		case jsonscan.KindNull:
+		case jsonscan.KindNumber:
+			i, err := strconv.ParseInt(v, 10, 64)
+			*n, ok = i, err == nil
+		default:
+			ok = false
+		}
+		return ok
+	})
+	if err != nil || !ok || jsonscan.KindOf(js) != jsonscan.KindObject {
 		return TokenUsage{}, false
 	}
 	return u, true

@@ -39,3 +39,26 @@ func TestInsertEvents(t *testing.T) {
 		})
 	}
 }
+
+func TestSpanTokenUsage(t *testing.T) {
+	tests := []struct {
+		attr string
+		want tracedata.TokenUsage
+		ok   bool
+	}{
+		{`{"input_tokens":3,"output_tokens":4,"total_tokens":7}`, tracedata.TokenUsage{InputTokens: 3, OutputTokens: 4, TotalTokens: 7}, true},
+		{`{"input_tokens":3,"output_tokens":null,"extra":{"x":[1]}}`, tracedata.TokenUsage{InputTokens: 3}, true},
+		{`{}`, tracedata.TokenUsage{}, true},
+		{`{"input_tokens":1.5}`, tracedata.TokenUsage{}, false},
+		{`{"input_tokens":"3"}`, tracedata.TokenUsage{}, false},
+		{`{"input_tokens":3`, tracedata.TokenUsage{}, false},
+		{`null`, tracedata.TokenUsage{}, false},
+		{`[3]`, tracedata.TokenUsage{}, false},
+	}
+	for _, tt := range tests {
+		s := tracedata.Span{Attributes: map[string]string{"mlflow.chat.tokenUsage": tt.attr}}
+		if got, ok := s.TokenUsage(); got != tt.want || ok != tt.ok {
+			t.Errorf("%s: usage %+v %v, want %+v %v", tt.attr, got, ok, tt.want, tt.ok)
+		}
+	}
+}

@@ -155,15 +155,17 @@ func (t *Trace) Walk(visit func(s *Span, depth int)) {
 // a span that has usage of its own (a model span's usage already covers its children), and
 // whether any span had usage.
 func (t *Trace) TokenUsage() (TokenUsage, bool) {
-	hasUsage := false
+	withUsage, only := 0, -1
 	for i := range t.Spans {
 		if _, ok := t.Spans[i].Attributes[spantypes.KeyChatTokenUsage]; ok {
-			hasUsage = true
-			break
+			withUsage, only = withUsage+1, i
 		}
 	}
-	if !hasUsage {
+	switch withUsage {
+	case 0:
 		return TokenUsage{}, false
+	case 1: // nothing to sum or skip: a single model call, say
+		return t.Spans[only].TokenUsage()
 	}
 	var total TokenUsage
 	found := false
