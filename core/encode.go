@@ -43,7 +43,8 @@ func (rt *runtime) encode(v any) string {
 // tabs, which encoded values never have) is compacted; text that turns out not to be JSON is
 // recorded as a JSON string. It runs on the export goroutine.
 func compactPretty(js string) string {
-	if !strings.ContainsAny(js, "\n\r\t") {
+	// Three vectorised byte searches beat one ContainsAny, which goes byte by byte.
+	if strings.IndexByte(js, '\n') < 0 && strings.IndexByte(js, '\r') < 0 && strings.IndexByte(js, '\t') < 0 {
 		return js
 	}
 	bp := encodeBuffers.Get().(*[]byte)

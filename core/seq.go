@@ -120,14 +120,15 @@ func (s *Span) addChunk(i int, v any) {
 	s.mu.Unlock()
 }
 
-// ChunkEvent returns the event AddChunkEvent records for item, at the given time. OnExport
+// ChunkEvent returns the event AddChunkEvent records for a chunk given as JSON text, at the
+// given time; an empty item, or content capture off, gives an event without a value. OnExport
 // hooks use it to rebuild a stream's chunk events from its raw bytes on the export goroutine
 // instead of recording each chunk as it passes; they add them with
 // tracedata.Span.InsertEvents. It is safe to call after the span has ended.
-func (s *Span) ChunkEvent(index int, at time.Time, item any) tracedata.Event {
+func (s *Span) ChunkEvent(index int, at time.Time, item JSONText) tracedata.Event {
 	ev := chunkEvent{index: index, at: at}
-	if s != nil && s.rt != nil && s.rt.cfg.captureContent && item != nil {
-		ev.value, ev.hasValue = s.rt.encode(item), true
+	if s != nil && s.rt != nil && s.rt.cfg.captureContent && item != "" {
+		ev.value, ev.hasValue = s.rt.capJSON(string(item)), true
 	}
 	return ev.event()
 }

@@ -604,15 +604,15 @@ func (s *streamSink) export(sp *tracedata.Span, err error, closed bool) {
 				return
 			}
 		}
-		var value any
+		var value core.JSONText
+		if c.content {
+			value = core.JSONText(ev.Data)
+		}
 		if err := asm.add(ev.Event, ev.Data); err != nil {
 			core.ReportError("autolog/openai", fmt.Errorf("parsing a stream chunk: %w", err))
-			if c.content && !json.Valid([]byte(ev.Data)) {
-				value = ev.Data // recorded as a JSON string
+			if c.content && !jsonscan.Valid(ev.Data) {
+				value = core.JSONText(jsonenc.String(ev.Data)) // recorded as a JSON string
 			}
-		}
-		if value == nil && c.content {
-			value = core.JSONText(ev.Data)
 		}
 		chunks = append(chunks, c.span.ChunkEvent(len(chunks), at, value))
 	})
