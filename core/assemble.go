@@ -88,7 +88,7 @@ func convertSpan(traceID string, span *Span, root bool) tracedata.Span {
 	}
 	span.mu.Lock()
 	// Room for what export hooks add (an adapter's response attributes) without regrowing.
-	s.Attributes = make(map[string]string, len(span.attrs)+8*len(span.onExport))
+	s.Attributes = make(map[string]string, len(span.attrs)+4*len(span.onExport))
 	for _, kv := range span.attrs {
 		s.Attributes[kv.key] = compactPretty(kv.json)
 	}
@@ -184,13 +184,13 @@ func (rt *runtime) fillInfo(t *tracedata.Trace, id string, up *traceUpdate) {
 			info.State = tracedata.StateError
 		}
 		info.Tags[spantypes.TagTraceName] = root.Name
-		if in := root.Inputs(); in != nil {
-			info.RequestPreview = RequestPreview(string(in))
-			info.Metadata[spantypes.MetaTraceInputs] = termtext.Truncate(string(in), metadataMaxChars)
+		if in, ok := root.Attributes[spantypes.KeySpanInputs]; ok {
+			info.RequestPreview = RequestPreview(in)
+			info.Metadata[spantypes.MetaTraceInputs] = termtext.Truncate(in, metadataMaxChars)
 		}
-		if out := root.Outputs(); out != nil {
-			info.ResponsePreview = ResponsePreview(string(out))
-			info.Metadata[spantypes.MetaTraceOutputs] = termtext.Truncate(string(out), metadataMaxChars)
+		if out, ok := root.Attributes[spantypes.KeySpanOutputs]; ok {
+			info.ResponsePreview = ResponsePreview(out)
+			info.Metadata[spantypes.MetaTraceOutputs] = termtext.Truncate(out, metadataMaxChars)
 		}
 	}
 	if up.state != "" {

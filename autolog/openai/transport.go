@@ -1,7 +1,6 @@
 package openai
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -239,7 +238,7 @@ const maxBufferedBody = 32 << 20
 func (c *call) response(resp *http.Response) {
 	if resp.StatusCode >= 400 {
 		c.span.SetAttribute(spantypes.KeyHTTPStatusCode, resp.StatusCode)
-		c.wrap(resp, &bufferSink{onEnd: c.endWithError(resp)})
+		c.wrap(resp, newBufferSink(resp, c.endWithError(resp)))
 		return
 	}
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
@@ -247,7 +246,7 @@ func (c *call) response(resp *http.Response) {
 		c.wrap(resp, c.newStreamSink())
 		return
 	}
-	c.wrap(resp, &bufferSink{onEnd: c.endWithJSON})
+	c.wrap(resp, newBufferSink(resp, c.endWithJSON))
 }
 
 // sink receives the bytes of a response body as the caller reads them.
@@ -317,11 +316,20 @@ func safely(fn func()) {
 	fn()
 }
 
-// bufferSink keeps a non-streamed body (up to maxBufferedBody) for onEnd.
+// bufferSink keeps a non-streamed body (up to maxBufferedBody) for onEnd, in a
+// strings.Builder so that the span records it without another copy.
 type bufferSink struct {
-	buf      bytes.Buffer
+	buf      strings.Builder
 	overflow bool
-	onEnd    func(body []byte, complete bool, err error)
+	onEnd    func(body string, complete bool, err error)
+}
+
+func newBufferSink(resp *http.Response, onEnd func(body string, complete bool, err error)) *bufferSink {
+	s := &bufferSink{onEnd: onEnd}
+	if n := resp.ContentLength; n > 0 && n <= maxBufferedBody {
+		s.buf.Grow(int(n))
+	}
+	return s
 }
 
 func (s *bufferSink) data(p []byte) {
@@ -336,13 +344,13 @@ func (s *bufferSink) end(err error, closed bool) {
 	complete := err == nil && !closed && !s.overflow
 	if closed && err == nil && !s.overflow {
 		// Closed without reading to EOF: what was read may still be the whole body.
-		complete = json.Valid(s.buf.Bytes())
+		complete = jsonscan.Valid(s.buf.String())
 	}
-	s.onEnd(s.buf.Bytes(), complete, err)
+	s.onEnd(s.buf.String(), complete, err)
 }
 
 // endWithJSON records a successful non-streamed response; it is parsed on export.
-func (c *call) endWithJSON(body []byte, complete bool, err error) {
+func (c *call) endWithJSON(text string, complete bool, err error) {
 	defer c.end()
 	if err != nil {
 		c.recordError(err)
@@ -351,7 +359,6 @@ func (c *call) endWithJSON(body []byte, complete bool, err error) {
 	if !complete {
 		return
 	}
-	text := string(body)
 	if c.own && c.content {
 		c.span.SetOutputs(core.JSONText(text)) // checked by the hook
 	}
@@ -463,19 +470,19 @@ func finishReasons(resp map[string]any) []string {
 
 // endWithError records an HTTP error response: the API's error type and message when the
 // body is OpenAI's error JSON, the HTTP status otherwise.
-func (c *call) endWithError(resp *http.Response) func(body []byte, complete bool, err error) {
+func (c *call) endWithError(resp *http.Response) func(body string, complete bool, err error) {
 	status := resp.Status
-	return func(body []byte, complete bool, err error) {
+	return func(body string, complete bool, err error) {
 		defer c.end()
 		typ, msg := apiError(body)
 		if typ == "" && msg == "" {
 			typ, msg = "HTTPError", "HTTP "+status
 		}
 		if c.own && c.content && len(body) > 0 {
-			if json.Valid(body) {
-				c.span.SetOutputs(json.RawMessage(body))
+			if jsonscan.Valid(body) {
+				c.span.SetOutputs(core.JSONText(body))
 			} else {
-				c.span.SetOutputs(string(body))
+				c.span.SetOutputs(body)
 			}
 		}
 		c.recordException(typ, msg)
@@ -486,7 +493,7 @@ func (c *call) endWithError(resp *http.Response) func(body []byte, complete bool
 }
 
 // apiError reads OpenAI's {"error": {"type", "code", "message"}} body.
-func apiError(body []byte) (typ, msg string) {
+func apiError(body string) (typ, msg string) {
 	var e struct {
 		Error struct {
 			Type    string `json:"type"`
@@ -494,7 +501,7 @@ func apiError(body []byte) (typ, msg string) {
 			Message string `json:"message"`
 		} `json:"error"`
 	}
-	if json.Unmarshal(body, &e) != nil {
+	if json.Unmarshal([]byte(body), &e) != nil {
 		return "", ""
 	}
 	typ = e.Error.Type
@@ -597,7 +604,7 @@ func (s *streamSink) export(sp *tracedata.Span, err error, closed bool) {
 				terminal = true
 			}
 		} else if strings.HasPrefix(ev.Data, `{"error"`) {
-			if typ, msg := apiError([]byte(ev.Data)); typ != "" || msg != "" {
+			if typ, msg := apiError(ev.Data); typ != "" || msg != "" {
 				if apiErrType == "" && apiErrMsg == "" {
 					apiErrType, apiErrMsg = typ, msg
 				}
