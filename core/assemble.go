@@ -1,7 +1,6 @@
 package core
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -210,24 +209,22 @@ func (rt *runtime) fillInfo(t *tracedata.Trace, id string, up *traceUpdate) {
 	}
 	info.Metadata[spantypes.MetaSchemaVersion] = "3"
 	if u, ok := t.TokenUsage(); ok {
-		b, _ := json.Marshal(u)
-		info.Metadata[spantypes.MetaTokenUsage] = string(b)
+		var buf [96]byte
+		info.Metadata[spantypes.MetaTokenUsage] = string(u.AppendJSON(buf[:0]))
 	}
-	info.Metadata[spantypes.MetaSizeStats], rt.scratch = sizeStats(t, rt.scratch[:0])
+	info.Metadata[spantypes.MetaSizeStats] = sizeStats(t)
 }
 
 // sizeStats measures the trace as MLflow does: the JSON size of the whole trace and of each
 // span, with the largest span and the quartiles.
-// buf is scratch space, returned grown for reuse.
-func sizeStats(t *tracedata.Trace, buf []byte) (string, []byte) {
+func sizeStats(t *tracedata.Trace) string {
 	sizes := make([]int, len(t.Spans))
 	total := 0
 	for i := range t.Spans {
 		sizes[i] = t.Spans[i].JSONSize()
 		total += sizes[i] + 1 // and a comma or the closing bracket
 	}
-	buf = t.Info.AppendJSON(buf[:0])
-	total += len(`{"info":`) + len(buf) + len(`,"data":{"spans":[`) + len("}}")
+	total += len(`{"info":`) + t.Info.JSONSize() + len(`,"data":{"spans":[`) + len("}}")
 	if len(sizes) == 0 {
 		total++ // the closing bracket
 	}
@@ -247,5 +244,5 @@ func sizeStats(t *tracedata.Trace, buf []byte) (string, []byte) {
 		`,"max":` + strconv.Itoa(maxSize) +
 		`,"p25":` + strconv.Itoa(pct(0.25)) +
 		`,"p50":` + strconv.Itoa(pct(0.5)) +
-		`,"p75":` + strconv.Itoa(pct(0.75)) + `}`, buf
+		`,"p75":` + strconv.Itoa(pct(0.75)) + `}`
 }

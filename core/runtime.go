@@ -33,8 +33,6 @@ type runtime struct {
 	recent recentTraces
 	exp    *exporter
 	stats  counters
-	// scratch is a buffer of the export goroutine's, the only caller of assemble.
-	scratch []byte
 
 	sweepOnce sync.Once
 	sweepStop chan struct{}

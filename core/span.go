@@ -350,16 +350,9 @@ func (s *Span) SetTokenUsage(u TokenUsage) {
 	if u.TotalTokens == 0 {
 		u.TotalTokens = u.InputTokens + u.OutputTokens
 	}
-	b := make([]byte, 0, 80)
-	b = append(b, `{"input_tokens":`...)
-	b = strconv.AppendInt(b, u.InputTokens, 10)
-	b = append(b, `,"output_tokens":`...)
-	b = strconv.AppendInt(b, u.OutputTokens, 10)
-	b = append(b, `,"total_tokens":`...)
-	b = strconv.AppendInt(b, u.TotalTokens, 10)
-	b = append(b, '}')
+	var buf [96]byte
 	s.setAttrs(
-		spanAttr{spantypes.KeyChatTokenUsage, string(b)},
+		spanAttr{spantypes.KeyChatTokenUsage, string(u.AppendJSON(buf[:0]))},
 		spanAttr{spantypes.KeyGenAIUsageInputTokens, strconv.FormatInt(u.InputTokens, 10)},
 		spanAttr{spantypes.KeyGenAIUsageOutputTokens, strconv.FormatInt(u.OutputTokens, 10)},
 	)

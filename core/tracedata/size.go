@@ -3,6 +3,7 @@ package tracedata
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/agentlens/agentlens/internal/jsonenc"
 	"github.com/agentlens/agentlens/spantypes"
@@ -47,6 +48,36 @@ func (s *Span) JSONSize() int {
 	}
 	if id := strings.TrimPrefix(s.TraceID, "tr-"); id != "" {
 		n += len(`,"otel_trace_id":`) + q(id)
+	}
+	return n
+}
+
+// JSONSize returns len(i.AppendJSON(nil)) without encoding: the size statistics of every
+// trace measure its info.
+func (i *TraceInfo) JSONSize() int {
+	q := jsonenc.QuotedLen
+	n := len(`{"trace_id":`) + q(i.TraceID) +
+		len(`,"trace_location":{"type":"MLFLOW_EXPERIMENT","mlflow_experiment":{"experiment_id":`) + q(i.ExperimentID) +
+		len(`}},"request_time":"`) + len(requestTimeLayout) + len(`","execution_duration_ms":`) + intLen(i.ExecutionTimeMS) +
+		len(`,"state":`) + q(string(i.State)) + len(`}`)
+	if year := time.UnixMilli(i.TimestampMS).UTC().Year(); year < 1000 || year > 9999 {
+		var buf [64]byte // a year the layout does not write in four digits
+		n += len(time.UnixMilli(i.TimestampMS).UTC().AppendFormat(buf[:0], requestTimeLayout)) - len(requestTimeLayout)
+	}
+	if i.ClientRequestID != "" {
+		n += len(`,"client_request_id":`) + q(i.ClientRequestID)
+	}
+	if i.RequestPreview != "" {
+		n += len(`,"request_preview":`) + q(i.RequestPreview)
+	}
+	if i.ResponsePreview != "" {
+		n += len(`,"response_preview":`) + q(i.ResponsePreview)
+	}
+	if len(i.Metadata) > 0 {
+		n += len(`,"trace_metadata":`) + stringMapSize(i.Metadata, "")
+	}
+	if len(i.Tags) > 0 {
+		n += len(`,"tags":`) + stringMapSize(i.Tags, "")
 	}
 	return n
 }

@@ -45,3 +45,17 @@ func FuzzJSONSize(f *testing.F) {
 		}
 	})
 }
+
+func FuzzInfoJSONSize(f *testing.F) {
+	f.Add("tr-abc", "0", int64(1757930400123), "hello", "world", "k", "v")
+	f.Add("tr-\x00\"", "\u2028", int64(-62135596800001), "\xff", "", "", "")
+	f.Add("", "", int64(253402300800000), "", "", "", "")
+	f.Fuzz(func(t *testing.T, traceID, experiment string, ms int64, req, resp, key, val string) {
+		i := TraceInfo{TraceID: traceID, ExperimentID: experiment, TimestampMS: ms, ExecutionTimeMS: ms / 7,
+			State: StateOK, RequestPreview: req, ResponsePreview: resp, ClientRequestID: key,
+			Metadata: map[string]string{key: val, "mlflow.trace_schema.version": "3"}, Tags: map[string]string{val: key}}
+		if got, want := i.JSONSize(), len(i.AppendJSON(nil)); got != want {
+			t.Fatalf("JSONSize = %d, encoded length %d: %s", got, want, i.AppendJSON(nil))
+		}
+	})
+}

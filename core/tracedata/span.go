@@ -158,9 +158,13 @@ func (s *Span) SetTokenUsage(u TokenUsage) {
 	if u.TotalTokens == 0 {
 		u.TotalTokens = u.InputTokens + u.OutputTokens
 	}
-	s.SetAttribute(spantypes.KeyChatTokenUsage, u)
-	s.SetAttribute(spantypes.KeyGenAIUsageInputTokens, u.InputTokens)
-	s.SetAttribute(spantypes.KeyGenAIUsageOutputTokens, u.OutputTokens)
+	if s.Attributes == nil {
+		s.Attributes = map[string]string{}
+	}
+	var buf [96]byte
+	s.Attributes[spantypes.KeyChatTokenUsage] = string(u.AppendJSON(buf[:0]))
+	s.Attributes[spantypes.KeyGenAIUsageInputTokens] = strconv.FormatInt(u.InputTokens, 10)
+	s.Attributes[spantypes.KeyGenAIUsageOutputTokens] = strconv.FormatInt(u.OutputTokens, 10)
 }
 
 // RecordException marks the span ERROR with "<typ>: <message>" and adds an exception event.
@@ -214,6 +218,17 @@ func (u TokenUsage) Add(v TokenUsage) TokenUsage {
 		OutputTokens: u.OutputTokens + v.OutputTokens,
 		TotalTokens:  u.TotalTokens + v.TotalTokens,
 	}
+}
+
+// AppendJSON appends u as the JSON object MLflow records for token usage.
+func (u TokenUsage) AppendJSON(b []byte) []byte {
+	b = append(b, `{"input_tokens":`...)
+	b = strconv.AppendInt(b, u.InputTokens, 10)
+	b = append(b, `,"output_tokens":`...)
+	b = strconv.AppendInt(b, u.OutputTokens, 10)
+	b = append(b, `,"total_tokens":`...)
+	b = strconv.AppendInt(b, u.TotalTokens, 10)
+	return append(b, '}')
 }
 
 // String renders u compactly, e.g. "12 in / 30 out / 42 total".
