@@ -19,7 +19,8 @@
 // POST requests whose path ends in /chat/completions (span type CHAT_MODEL), /completions
 // (LLM), /embeddings (EMBEDDING) or /responses (CHAT_MODEL), on any host, including Azure's
 // /openai/deployments/{deployment}/... form. Everything else passes through untouched, as do
-// requests under core.Suppress. A streamed response is parsed as the caller reads it; its
+// requests under core.Suppress. A streamed response's bytes are recorded as the caller reads
+// them, with their arrival times, and split into chunk events on the export goroutine; its
 // span ends when the body reaches its end, is closed early (status OK, attribute
 // agentlens.stream.cancelled) or fails. The caller always receives the very same response
 // bytes and errors it would have received without tracing.

@@ -106,12 +106,19 @@ func stringMapSize(m map[string]string, requestID string) int {
 	}
 	if requestID != "" {
 		count++
-		n += jsonenc.QuotedLen(spantypes.KeyTraceRequestID) + 1 + len(appendQuotedJSONString(nil, requestID))
+		n += jsonenc.QuotedLen(spantypes.KeyTraceRequestID) + 1 + quotedJSONStringLen(requestID)
 	}
 	if count > 1 {
 		n += count - 1
 	}
 	return n
+}
+
+// quotedJSONStringLen returns len(appendQuotedJSONString(nil, id)) without allocating for
+// the usual trace id.
+func quotedJSONStringLen(id string) int {
+	var buf [64]byte
+	return len(appendQuotedJSONString(buf[:0], id))
 }
 
 func intLen(v int64) int {
