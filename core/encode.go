@@ -49,9 +49,11 @@ func compactPretty(js string) string {
 	}
 	bp := encodeBuffers.Get().(*[]byte)
 	b, err := jsonscan.AppendCompact((*bp)[:0], js)
-	out := string(b)
+	var out string
 	if err != nil {
 		out = jsonenc.String(js)
+	} else {
+		out = string(b)
 	}
 	if cap(b) <= 64<<10 {
 		*bp = b
