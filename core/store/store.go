@@ -13,7 +13,8 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // also registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/agentlens/agentlens/core/tracedata"
 )
@@ -161,8 +162,21 @@ var migrations = []string{
 // migrate brings the schema to schemaVersion, one transaction per step, so that processes
 // opening the same new file at once agree.
 func (s *Store) migrate(ctx context.Context) error {
+	wait := time.Millisecond
 	for {
 		done, err := s.migrateStep(ctx)
+		if busy(err) {
+			// Another process is creating or migrating the same file: opening a
+			// connection (whose setup switches a new file to WAL) can then fail at once,
+			// without waiting out busy_timeout. Try again until the other is done.
+			select {
+			case <-ctx.Done():
+				return err
+			case <-time.After(wait):
+			}
+			wait = min(2*wait, 50*time.Millisecond)
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -170,6 +184,17 @@ func (s *Store) migrate(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// busy reports SQLite's "database is locked" (SQLITE_BUSY) and "table is locked"
+// (SQLITE_LOCKED), extended codes included.
+func busy(err error) bool {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	code := e.Code() & 0xff
+	return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED
 }
 
 func (s *Store) migrateStep(ctx context.Context) (done bool, err error) {

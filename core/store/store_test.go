@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/agentlens/agentlens/core/store"
@@ -298,5 +299,32 @@ func TestSearchErrorsAreTyped(t *testing.T) {
 	var fe *store.FilterError
 	if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), `invalid order-by "colour" at position 0`) {
 		t.Errorf("bad order-by: %v", err)
+	}
+}
+
+// TestConcurrentOpenOfNewStore: programs starting at once on a store that does not exist yet
+// all open it; none fails because another is creating it.
+func TestConcurrentOpenOfNewStore(t *testing.T) {
+	for round := range 20 {
+		path := filepath.Join(t.TempDir(), fmt.Sprintf("new-%d.db", round))
+		var wg sync.WaitGroup
+		errs := make([]error, 6)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				st, err := store.Open(path)
+				if err == nil {
+					err = st.Close()
+				}
+				errs[i] = err
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d, opener %d: %v", round, i, err)
+			}
+		}
 	}
 }
