@@ -518,7 +518,8 @@ func apiError(body string) (typ, msg string) {
 type streamSink struct {
 	c *call
 	*streamBuffer
-	overflow bool // the stream outgrew maxStreamBytes; the rest was not kept
+	limit    int  // how many bytes to keep: maxStreamBytes when the stream began
+	overflow bool // the stream outgrew limit; the rest was not kept
 }
 
 // streamBuffer holds the bytes of a stream and when each piece arrived.
@@ -536,21 +537,21 @@ type streamRead struct {
 // streamBuffers recycles stream buffers once their stream is exported.
 var streamBuffers = sync.Pool{New: func() any { return new(streamBuffer) }}
 
-// maxStreamBytes bounds how much of a stream is kept for its span.
-const maxStreamBytes = 64 << 20
+// maxStreamBytes bounds how much of a stream is kept for its span (a variable for tests).
+var maxStreamBytes = 64 << 20
 
 // maxEventBytes bounds one server-sent event.
 const maxEventBytes = 8 << 20
 
 func (c *call) newStreamSink() *streamSink {
-	return &streamSink{c: c, streamBuffer: streamBuffers.Get().(*streamBuffer)}
+	return &streamSink{c: c, streamBuffer: streamBuffers.Get().(*streamBuffer), limit: maxStreamBytes}
 }
 
 func (s *streamSink) data(p []byte) {
 	if s.overflow {
 		return
 	}
-	if len(s.buf)+len(p) > maxStreamBytes {
+	if len(s.buf)+len(p) > s.limit {
 		s.overflow = true
 		return
 	}
@@ -651,7 +652,7 @@ func (s *streamSink) export(sp *tracedata.Span, err error, closed bool) {
 	case err != nil:
 		// Recorded as the caller met it.
 	case s.overflow:
-		core.ReportError("autolog/openai", fmt.Errorf("a stream outgrew %d bytes: chunks after that are not recorded", maxStreamBytes))
+		core.ReportError("autolog/openai", fmt.Errorf("a stream outgrew %d bytes: chunks after that are not recorded", s.limit))
 	case closed && !complete:
 		sp.SetAttribute(spantypes.KeyStreamCancelled, true)
 	case !complete && c.own:

@@ -176,3 +176,53 @@ func TestBodyClosedUnread(t *testing.T) {
 		})
 	}
 }
+
+// piecewise returns one piece per Read, as a server that flushes each event does.
+type piecewise struct{ pieces []string }
+
+func (p *piecewise) Read(b []byte) (int, error) {
+	if len(p.pieces) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(b, p.pieces[0])
+	if p.pieces[0] = p.pieces[0][n:]; p.pieces[0] == "" {
+		p.pieces = p.pieces[1:]
+	}
+	return n, nil
+}
+
+// TestStreamBeyondBound: a stream longer than the bound on what is kept reaches the caller
+// whole; the span records the chunks that fit, ends OK (it did not see the end, so it does not
+// claim the stream was cut off), and the overflow is reported as an internal failure.
+func TestStreamBeyondBound(t *testing.T) {
+	const kept = 5
+	bound := 0
+	for _, c := range chatStreamChunks[:kept] {
+		bound += len(c)
+	}
+	defer openai.SetMaxStreamBytes(bound)()
+	traces := tracetest.Capture(t)
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{
+			Status: "200 OK", StatusCode: 200, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header:  http.Header{"Content-Type": {"text/event-stream"}},
+			Body:    io.NopCloser(&piecewise{pieces: append([]string(nil), chatStreamChunks...)}),
+			Request: r, ContentLength: -1,
+		}, nil
+	})
+	before := core.GetStats().InternalErrors
+	chunks, err := drainChatStream(goClient("k", openai.NewTransport(rt)).CreateChatCompletionStream(context.Background(), chatStreamRequest()))
+	if err != nil || len(chunks) != len(chatStreamChunks)-1 { // all but [DONE]
+		t.Fatalf("caller got %d chunks, error %v", len(chunks), err)
+	}
+	span := traces.LastTrace().RootSpan()
+	if got := len(chunkEvents(t, span)); got != kept {
+		t.Errorf("%d chunk events, want the %d that fit", got, kept)
+	}
+	if span.Status.Code != tracedata.StatusOK || len(exceptions(span)) != 0 {
+		t.Errorf("status %+v, exceptions %q", span.Status, exceptions(span))
+	}
+	if core.GetStats().InternalErrors == before {
+		t.Error("the overflow was not reported")
+	}
+}
