@@ -140,22 +140,23 @@ func (p *Parser) skipBOM(b []byte) []byte {
 	return b
 }
 
-// feed splits b into lines, completing the carried-over line first.
+// feed splits b into lines, completing the carried-over line first. It remembers where the
+// next '\n' and the next '\r' are, so that each byte is searched for each at most once
+// (vectorised searches; a stream may end its lines with either).
 func (p *Parser) feed(b []byte) {
+	lf, cr := bytes.IndexByte(b, '\n'), bytes.IndexByte(b, '\r')
 	for len(b) > 0 {
 		if p.skipLF {
 			p.skipLF = false
 			if b[0] == '\n' {
 				b = b[1:]
+				lf, cr = advance(b, lf, 1, '\n'), advance(b, cr, 1, '\r')
 				continue
 			}
 		}
-		// Two vectorised searches beat one IndexAny, which goes byte by byte.
-		i := bytes.IndexByte(b, '\n')
-		if i < 0 {
-			i = bytes.IndexByte(b, '\r')
-		} else if j := bytes.IndexByte(b[:i], '\r'); j >= 0 {
-			i = j
+		i := lf
+		if cr >= 0 && (i < 0 || cr < i) {
+			i = cr
 		}
 		if i < 0 {
 			p.appendLine(b)
@@ -181,7 +182,20 @@ func (p *Parser) feed(b []byte) {
 			}
 		}
 		b = b[next:]
+		lf, cr = advance(b, lf, next, '\n'), advance(b, cr, next, '\r')
 	}
+}
+
+// advance moves pos, the index of the next c before n bytes were consumed, to its index in
+// rest (what remains), searching again when those bytes included it; -1 stays -1.
+func advance(rest []byte, pos, n int, c byte) int {
+	if pos < 0 {
+		return -1
+	}
+	if pos -= n; pos >= 0 {
+		return pos
+	}
+	return bytes.IndexByte(rest, c)
 }
 
 // appendLine adds to the incomplete line, keeping at most maxLine bytes (see lineSlack).
