@@ -113,11 +113,10 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 		c.span = parent
 	default:
 		ctx, c.span = core.StartSpan(ctx, c.ep.spanName(), core.WithSpanType(c.ep.spanType()))
-		if !c.span.IsRecording() { // sampled out: nothing to record
-			if req.Body != nil && req.Body != http.NoBody {
-				req.Body = io.NopCloser(strings.NewReader(body))
-			}
-			return req, false
+		if !c.span.IsRecording() {
+			// Sampled out: nothing to record, but the context still says so to any
+			// tracing below (a transport wrapped twice must not sample again).
+			return withBody(req.WithContext(ctx), body), false
 		}
 		c.own = true
 		if c.content && len(body) > 0 {
@@ -135,12 +134,16 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 	c.span.SetAttribute(spantypes.KeyGenAIOperationName, c.ep.operationJSON())
 	c.span.OnExport(c.requestHook(body))
 	// A shallow copy is enough: only its context and body change.
-	out := req.WithContext(ctx)
-	if req.Body != nil && req.Body != http.NoBody {
+	return withBody(req.WithContext(ctx), body), true
+}
+
+// withBody gives out, a copy of a request whose body was read into body, that body again.
+func withBody(out *http.Request, body string) *http.Request {
+	if out.Body != nil && out.Body != http.NoBody {
 		out.Body = io.NopCloser(strings.NewReader(body))
 		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(body)), nil }
 	}
-	return out, true
+	return out
 }
 
 // requestHook reads the request body on the export goroutine: the model and the tools, and
@@ -326,7 +329,9 @@ type bufferSink struct {
 
 func newBufferSink(resp *http.Response, onEnd func(body string, complete bool, err error)) *bufferSink {
 	s := &bufferSink{onEnd: onEnd}
-	if n := resp.ContentLength; n > 0 && n <= maxBufferedBody {
+	// Sized for the body when its length is known and ordinary: a wrong or huge
+	// Content-Length must not make a caller that reads little pay for a big buffer.
+	if n := resp.ContentLength; n > 0 && n <= 1<<20 {
 		s.buf.Grow(int(n))
 	}
 	return s
@@ -480,7 +485,7 @@ func (c *call) endWithError(resp *http.Response) func(body string, complete bool
 		}
 		if c.own && c.content && len(body) > 0 {
 			if jsonscan.Valid(body) {
-				c.span.SetOutputs(core.JSONText(body))
+				c.span.SetOutputs(json.RawMessage(body)) // compacted as it is recorded
 			} else {
 				c.span.SetOutputs(body)
 			}
@@ -562,7 +567,9 @@ func (s *streamSink) data(p []byte) {
 func (s *streamSink) end(err error, closed bool) {
 	c := s.c
 	defer c.end()
-	if err != nil {
+	if err != nil && !s.sentAPIError() {
+		// A read error ends the stream; an error the server sent in it, recorded on
+		// export, tells more (and comes first).
 		c.recordError(err)
 	}
 	c.span.OnExport(func(sp *tracedata.Span) { s.export(sp, err, closed) })
@@ -604,13 +611,11 @@ func (s *streamSink) export(sp *tracedata.Span, err error, closed bool) {
 			case "response.completed", "response.incomplete", "response.failed", "error":
 				terminal = true
 			}
-		} else if strings.HasPrefix(ev.Data, `{"error"`) {
-			if typ, msg := apiError(ev.Data); typ != "" || msg != "" {
-				if apiErrType == "" && apiErrMsg == "" {
-					apiErrType, apiErrMsg = typ, msg
-				}
-				return
+		} else if typ, msg := streamAPIError(ev.Data); typ != "" || msg != "" {
+			if apiErrType == "" && apiErrMsg == "" {
+				apiErrType, apiErrMsg = typ, msg
 			}
+			return
 		}
 		var value core.JSONText
 		if c.content {
@@ -677,11 +682,35 @@ func (s *streamSink) export(sp *tracedata.Span, err error, closed bool) {
 	}
 }
 
+// sentAPIError reports whether the stream so far holds an error the server sent in it. It
+// splits the events on the caller's goroutine, so it is only for the path of a failed read.
+func (s *streamSink) sentAPIError() bool {
+	if s.c.ep == responses {
+		return false
+	}
+	found := false
+	parser := sse.NewParser(maxEventBytes, func(ev sse.Event) {
+		if typ, msg := streamAPIError(ev.Data); typ != "" || msg != "" {
+			found = true
+		}
+	})
+	_, _ = parser.Write(s.buf)
+	return found
+}
+
+// streamAPIError reads an error the server sent as a stream event ({"error": {...}}).
+func streamAPIError(data string) (typ, msg string) {
+	if !strings.HasPrefix(data, `{"error"`) {
+		return "", ""
+	}
+	return apiError(data)
+}
+
 // release hands the stream's buffer back for reuse, unless it grew too big to keep.
 func (s *streamSink) release() {
 	b := s.streamBuffer
 	s.streamBuffer = nil
-	if cap(b.buf) > 1<<20 {
+	if cap(b.buf) > 1<<20 || cap(b.reads) > 1<<14 {
 		return
 	}
 	b.buf, b.reads = b.buf[:0], b.reads[:0]

@@ -226,3 +226,75 @@ func TestStreamBeyondBound(t *testing.T) {
 		t.Error("the overflow was not reported")
 	}
 }
+
+// TestSampledOutTwoLayers: a call traced by two stacked transports (Autolog under an explicit
+// NewTransport, say) is sampled once. A layer whose call is sampled out passes the decision
+// down in the request's context, so the layer below does not sample again.
+func TestSampledOutTwoLayers(t *testing.T) {
+	const calls = 400
+	traces := tracetest.Capture(t, core.WithSamplingRatio(0.5))
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{
+			Status: "200 OK", StatusCode: 200, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: http.Header{"Content-Type": {"application/json"}},
+			Body:   io.NopCloser(strings.NewReader(benchCompletion)), Request: r, ContentLength: -1,
+		}, nil
+	})
+	client := goClient("k", openai.NewTransport(openai.NewTransport(rt)))
+	for range calls {
+		if _, err := runChat(context.Background(), client); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Half of 400 give or take six standard deviations (10 each); sampling twice would
+	// keep three quarters (300).
+	if n := len(traces.Traces()); n < 140 || n > 260 {
+		t.Errorf("%d of %d calls traced with sampling ratio 0.5", n, calls)
+	}
+	for _, tr := range traces.Traces() {
+		if tree := tracetest.Tree(tr); tree != "CHAT_MODEL Completions OK\n" {
+			t.Fatalf("tree:\n%s", tree)
+		}
+	}
+}
+
+// failAfter returns its pieces, then err.
+type failAfter struct {
+	piecewise
+	err error
+}
+
+func (f *failAfter) Read(b []byte) (int, error) {
+	if n, err := f.piecewise.Read(b); err == nil {
+		return n, nil
+	}
+	return 0, f.err
+}
+
+// TestChatStreamErrorEventThenReadError: when the server sends an error in the stream and the
+// connection then fails, the span records the server's error, as the more telling one, alone.
+func TestChatStreamErrorEventThenReadError(t *testing.T) {
+	errEvent := `data: {"error":{"message":"` + serverErrorMessage + `","type":"server_error","param":null,"code":null}}` + "\n\n"
+	traces := tracetest.Capture(t)
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{
+			Status: "200 OK", StatusCode: 200, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: http.Header{"Content-Type": {"text/event-stream"}},
+			Body: io.NopCloser(&failAfter{piecewise{[]string{chatStreamChunks[0], errEvent}},
+				errors.New("connection reset by peer")}),
+			Request: r, ContentLength: -1,
+		}, nil
+	})
+	_, err := drainChatStream(goClient("k", openai.NewTransport(rt)).CreateChatCompletionStream(context.Background(), chatStreamRequest()))
+	if err == nil {
+		t.Fatal("the caller saw no error")
+	}
+	span := traces.LastTrace().RootSpan()
+	want := "server_error: " + serverErrorMessage
+	if ex := exceptions(span); len(ex) != 1 || ex[0] != want {
+		t.Errorf("exceptions %q, want just %q", ex, want)
+	}
+	if span.Status.Code != tracedata.StatusError || span.Status.Message != want {
+		t.Errorf("status %+v", span.Status)
+	}
+}

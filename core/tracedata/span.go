@@ -3,6 +3,7 @@ package tracedata
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/agentlens/agentlens/internal/jsonenc"
@@ -137,7 +138,7 @@ func parseTokenUsage(js string) (TokenUsage, bool) {
 		}
 		return ok
 	})
-	if err != nil || !ok || jsonscan.KindOf(js) != jsonscan.KindObject {
+	if err != nil || !ok || jsonscan.KindOf(strings.TrimLeft(js, " \t\r\n")) != jsonscan.KindObject {
 		return TokenUsage{}, false
 	}
 	return u, true

@@ -49,6 +49,7 @@ func TestSpanTokenUsage(t *testing.T) {
 		{`{"input_tokens":3,"output_tokens":4,"total_tokens":7}`, tracedata.TokenUsage{InputTokens: 3, OutputTokens: 4, TotalTokens: 7}, true},
 		{`{"input_tokens":3,"output_tokens":null,"extra":{"x":[1]}}`, tracedata.TokenUsage{InputTokens: 3}, true},
 		{`{}`, tracedata.TokenUsage{}, true},
+		{" {\"input_tokens\":2}\n", tracedata.TokenUsage{InputTokens: 2}, true},
 		{`{"input_tokens":1.5}`, tracedata.TokenUsage{}, false},
 		{`{"input_tokens":"3"}`, tracedata.TokenUsage{}, false},
 		{`{"input_tokens":3`, tracedata.TokenUsage{}, false},
