@@ -14,15 +14,39 @@ import (
 // leaves a field as it was (or clears a pointer-like field), a repeated key decodes into
 // what the earlier one left, a value of the wrong type makes the chunk malformed.
 
-// chatChunk is one chat.completion.chunk. Its strings point into the chunk's text.
-type chatChunk struct {
+// chunkHead holds what chat and text completion chunks share. Its strings point into the
+// chunk's text.
+type chunkHead struct {
 	ID                string
 	Created           json.Number
 	Model             string
 	SystemFingerprint string
-	ServiceTier       string
-	Choices           []chatChunkChoice
 	Usage             string // raw JSON, "" when absent
+}
+
+// read reads member key of a chunk if it is one of the head's; ok is false otherwise.
+func (h *chunkHead) read(key, v string) (ok bool, err error) {
+	switch key {
+	case "id":
+		return true, readString(v, "id", &h.ID)
+	case "created":
+		return true, readNumber(v, "created", &h.Created)
+	case "model":
+		return true, readString(v, "model", &h.Model)
+	case "system_fingerprint":
+		return true, readString(v, "system_fingerprint", &h.SystemFingerprint)
+	case "usage":
+		h.Usage = v
+		return true, nil
+	}
+	return false, nil
+}
+
+// chatChunk is one chat.completion.chunk.
+type chatChunk struct {
+	chunkHead
+	ServiceTier string
+	Choices     []chatChunkChoice
 }
 
 type chatChunkChoice struct {
@@ -50,6 +74,19 @@ type chatChunkFunction struct {
 	Name, Arguments string
 }
 
+// completionChunk is one streamed text_completion chunk of /completions.
+type completionChunk struct {
+	chunkHead
+	Choices []completionChunkChoice
+}
+
+type completionChunkChoice struct {
+	Index        int
+	Text         string
+	FinishReason string
+	HasFinish    bool
+}
+
 // errWrongType reports a value whose JSON type does not fit the field.
 type errWrongType struct {
 	field string
@@ -63,248 +100,160 @@ func (e *errWrongType) Error() string {
 // readChatChunk reads data into c, whose slices it reuses.
 func readChatChunk(data string, c *chatChunk) error {
 	*c = chatChunk{Choices: c.Choices[:0]}
-	var err error
-	walkErr := jsonscan.Object(data, func(key, v string) bool {
+	return walkMembers(data, func(key, v string) error {
+		if ok, err := c.chunkHead.read(key, v); ok {
+			return err
+		}
 		switch key {
-		case "id":
-			err = readString(v, "id", &c.ID)
-		case "created":
-			err = readNumber(v, "created", &c.Created)
-		case "model":
-			err = readString(v, "model", &c.Model)
-		case "system_fingerprint":
-			err = readString(v, "system_fingerprint", &c.SystemFingerprint)
 		case "service_tier":
-			err = readString(v, "service_tier", &c.ServiceTier)
-		case "usage":
-			c.Usage = v
+			return readString(v, "service_tier", &c.ServiceTier)
 		case "choices":
-			err = readChatChoices(v, &c.Choices)
+			return readArray(v, "choices", &c.Choices, readChatChoice)
 		}
-		return err == nil
+		return nil
 	})
-	return firstErr(err, walkErr)
-}
-
-func readChatChoices(v string, choices *[]chatChunkChoice) error {
-	if err := expect(v, "choices", jsonscan.KindArray); err != nil || jsonscan.KindOf(v) == jsonscan.KindNull {
-		if err == nil {
-			*choices = (*choices)[:0]
-		}
-		return err
-	}
-	n := 0
-	var err error
-	walkErr := jsonscan.Array(v, func(elem string) bool {
-		ch := grow(choices, n)
-		n++
-		err = readChatChoice(elem, ch)
-		return err == nil
-	})
-	*choices = (*choices)[:n]
-	return firstErr(err, walkErr)
-}
-
-// grow returns element i of *s, appending a zero one when i is past the end (a slice
-// decoded again by a repeated key decodes into the elements it already has).
-func grow[T any](s *[]T, i int) *T {
-	if i == len(*s) {
-		var zero T
-		*s = append(*s, zero)
-	}
-	return &(*s)[i]
 }
 
 func readChatChoice(v string, ch *chatChunkChoice) error {
-	if err := expect(v, "a choice", jsonscan.KindObject); err != nil {
-		return err
-	}
-	var err error
-	walkErr := jsonscan.Object(v, func(key, v string) bool {
+	return readObject(v, "a choice", func(key, v string) error {
 		switch key {
 		case "index":
-			err = readInt(v, "index", &ch.Index)
+			return readInt(v, "index", &ch.Index)
 		case "finish_reason":
-			if jsonscan.KindOf(v) == jsonscan.KindNull {
-				ch.FinishReason, ch.HasFinish = "", false
-			} else if err = readString(v, "finish_reason", &ch.FinishReason); err == nil {
-				ch.HasFinish = true
-			}
+			return readNullableString(v, "finish_reason", &ch.FinishReason, &ch.HasFinish)
 		case "delta":
-			err = readChatDelta(v, &ch.Delta)
+			return readChatDelta(v, &ch.Delta)
 		}
-		return err == nil
+		return nil
 	})
-	return firstErr(err, walkErr)
 }
 
 func readChatDelta(v string, d *chatChunkDelta) error {
-	if err := expect(v, "delta", jsonscan.KindObject); err != nil {
-		return err
-	}
-	var err error
-	walkErr := jsonscan.Object(v, func(key, v string) bool {
+	return readObject(v, "delta", func(key, v string) error {
 		switch key {
 		case "role":
-			err = readString(v, "role", &d.Role)
+			return readString(v, "role", &d.Role)
 		case "content":
-			err = readString(v, "content", &d.Content)
+			return readString(v, "content", &d.Content)
 		case "refusal":
-			err = readString(v, "refusal", &d.Refusal)
+			return readString(v, "refusal", &d.Refusal)
 		case "tool_calls":
-			err = readToolCalls(v, &d.ToolCalls)
+			return readArray(v, "tool_calls", &d.ToolCalls, readToolCall)
 		case "function_call":
-			switch jsonscan.KindOf(v) {
-			case jsonscan.KindNull:
+			// A pointer in the former struct: null clears it, an object decodes into it.
+			if jsonscan.KindOf(v) == jsonscan.KindNull {
 				d.FunctionCall, d.HasFunctionCall = chatChunkFunction{}, false
-			default:
-				if !d.HasFunctionCall {
-					d.FunctionCall, d.HasFunctionCall = chatChunkFunction{}, true
-				}
-				err = readFunction(v, &d.FunctionCall)
+				return nil
 			}
+			if !d.HasFunctionCall {
+				d.FunctionCall, d.HasFunctionCall = chatChunkFunction{}, true
+			}
+			return readFunction(v, &d.FunctionCall)
 		}
-		return err == nil
+		return nil
 	})
-	return firstErr(err, walkErr)
-}
-
-func readToolCalls(v string, calls *[]chatChunkToolCall) error {
-	if err := expect(v, "tool_calls", jsonscan.KindArray); err != nil || jsonscan.KindOf(v) == jsonscan.KindNull {
-		if err == nil {
-			*calls = (*calls)[:0]
-		}
-		return err
-	}
-	n := 0
-	var err error
-	walkErr := jsonscan.Array(v, func(elem string) bool {
-		tc := grow(calls, n)
-		n++
-		err = readToolCall(elem, tc)
-		return err == nil
-	})
-	*calls = (*calls)[:n]
-	return firstErr(err, walkErr)
 }
 
 func readToolCall(v string, tc *chatChunkToolCall) error {
-	if err := expect(v, "a tool call", jsonscan.KindObject); err != nil {
-		return err
-	}
-	var err error
-	walkErr := jsonscan.Object(v, func(key, v string) bool {
+	return readObject(v, "a tool call", func(key, v string) error {
 		switch key {
 		case "index":
+			// A pointer in the former struct: null clears it.
 			if jsonscan.KindOf(v) == jsonscan.KindNull {
 				tc.Index, tc.HasIndex = 0, false
-			} else if err = readInt(v, "index", &tc.Index); err == nil {
-				tc.HasIndex = true
+				return nil
 			}
+			tc.HasIndex = true
+			return readInt(v, "index", &tc.Index)
 		case "id":
-			err = readString(v, "id", &tc.ID)
+			return readString(v, "id", &tc.ID)
 		case "type":
-			err = readString(v, "type", &tc.Type)
+			return readString(v, "type", &tc.Type)
 		case "function":
-			err = readFunction(v, &tc.Function)
+			return readFunction(v, &tc.Function)
 		}
-		return err == nil
+		return nil
 	})
-	return firstErr(err, walkErr)
 }
 
 func readFunction(v string, f *chatChunkFunction) error {
-	if err := expect(v, "function", jsonscan.KindObject); err != nil {
-		return err
-	}
-	var err error
-	walkErr := jsonscan.Object(v, func(key, v string) bool {
+	return readObject(v, "function", func(key, v string) error {
 		switch key {
 		case "name":
-			err = readString(v, "name", &f.Name)
+			return readString(v, "name", &f.Name)
 		case "arguments":
-			err = readString(v, "arguments", &f.Arguments)
+			return readString(v, "arguments", &f.Arguments)
 		}
-		return err == nil
+		return nil
 	})
-	return firstErr(err, walkErr)
-}
-
-// completionChunk is one streamed text_completion chunk of /completions.
-type completionChunk struct {
-	ID                string
-	Created           json.Number
-	Model             string
-	SystemFingerprint string
-	Usage             string // raw JSON, "" when absent
-	Choices           []completionChunkChoice
-}
-
-type completionChunkChoice struct {
-	Index        int
-	Text         string
-	FinishReason string
-	HasFinish    bool
 }
 
 // readCompletionChunk reads data into c, whose slices it reuses.
 func readCompletionChunk(data string, c *completionChunk) error {
 	*c = completionChunk{Choices: c.Choices[:0]}
-	var err error
-	walkErr := jsonscan.Object(data, func(key, v string) bool {
-		switch key {
-		case "id":
-			err = readString(v, "id", &c.ID)
-		case "created":
-			err = readNumber(v, "created", &c.Created)
-		case "model":
-			err = readString(v, "model", &c.Model)
-		case "system_fingerprint":
-			err = readString(v, "system_fingerprint", &c.SystemFingerprint)
-		case "usage":
-			c.Usage = v
-		case "choices":
-			err = readCompletionChoices(v, &c.Choices)
+	return walkMembers(data, func(key, v string) error {
+		if ok, err := c.chunkHead.read(key, v); ok {
+			return err
 		}
+		if key == "choices" {
+			return readArray(v, "choices", &c.Choices, readCompletionChoice)
+		}
+		return nil
+	})
+}
+
+func readCompletionChoice(v string, ch *completionChunkChoice) error {
+	return readObject(v, "a choice", func(key, v string) error {
+		switch key {
+		case "index":
+			return readInt(v, "index", &ch.Index)
+		case "text":
+			return readString(v, "text", &ch.Text)
+		case "finish_reason":
+			return readNullableString(v, "finish_reason", &ch.FinishReason, &ch.HasFinish)
+		}
+		return nil
+	})
+}
+
+// readObject walks v, a member's or element's value, which must be an object or null (which
+// walks nothing).
+func readObject(v, field string, member func(key, v string) error) error {
+	if err := expect(v, field, jsonscan.KindObject); err != nil {
+		return err
+	}
+	return walkMembers(v, member)
+}
+
+// walkMembers hands each member of the object v (whitespace around it allowed; null walks
+// nothing) to member; the first error stops the walk.
+func walkMembers(v string, member func(key, v string) error) error {
+	var err error
+	walkErr := jsonscan.Object(v, func(key, v string) bool {
+		err = member(key, v)
 		return err == nil
 	})
 	return firstErr(err, walkErr)
 }
 
-func readCompletionChoices(v string, choices *[]completionChunkChoice) error {
-	if err := expect(v, "choices", jsonscan.KindArray); err != nil || jsonscan.KindOf(v) == jsonscan.KindNull {
-		if err == nil {
-			*choices = (*choices)[:0]
-		}
+// readArray reads the array v into *s with readElem, reusing *s's elements (a slice decoded
+// again by a repeated key decodes into the elements it already has); null empties *s.
+func readArray[T any](v, field string, s *[]T, readElem func(string, *T) error) error {
+	if err := expect(v, field, jsonscan.KindArray); err != nil {
 		return err
 	}
 	n := 0
 	var err error
 	walkErr := jsonscan.Array(v, func(elem string) bool {
-		ch := grow(choices, n)
-		n++
-		if err = expect(elem, "a choice", jsonscan.KindObject); err != nil {
-			return false
+		if n == len(*s) {
+			var zero T
+			*s = append(*s, zero)
 		}
-		walkErr := jsonscan.Object(elem, func(key, v string) bool {
-			switch key {
-			case "index":
-				err = readInt(v, "index", &ch.Index)
-			case "text":
-				err = readString(v, "text", &ch.Text)
-			case "finish_reason":
-				if jsonscan.KindOf(v) == jsonscan.KindNull {
-					ch.FinishReason, ch.HasFinish = "", false
-				} else if err = readString(v, "finish_reason", &ch.FinishReason); err == nil {
-					ch.HasFinish = true
-				}
-			}
-			return err == nil
-		})
-		err = firstErr(err, walkErr)
+		err = readElem(elem, &(*s)[n])
+		n++
 		return err == nil
 	})
-	*choices = (*choices)[:n]
+	*s = (*s)[:n]
 	return firstErr(err, walkErr)
 }
 
@@ -314,6 +263,16 @@ func expect(v, field string, k jsonscan.Kind) error {
 		return &errWrongType{field, kind}
 	}
 	return nil
+}
+
+// readNullableString reads what was a *string: null clears it (has false), a string sets it.
+func readNullableString(v, field string, s *string, has *bool) error {
+	if jsonscan.KindOf(v) == jsonscan.KindNull {
+		*s, *has = "", false
+		return nil
+	}
+	*has = true
+	return readString(v, field, s)
 }
 
 // readString sets *s to the string v, leaves it on null.
