@@ -171,46 +171,42 @@ var chunkSeeds = []string{
 	`{"ID":"upper"}`, `{"\u0069d":"escaped key"}`,
 }
 
-func FuzzReadChatChunk(f *testing.F) {
+// canoner renders a decoded chunk for comparison.
+type canoner interface{ canon() string }
+
+// fuzzChunkReader compares read, which reads into got (reused across inputs, as a stream
+// reuses it), with encoding/json decoding into a fresh ref.
+func fuzzChunkReader[R any, PR interface {
+	*R
+	canoner
+}](f *testing.F, got canoner, read func(string) error) {
 	for _, s := range chunkSeeds {
 		f.Add(s)
 	}
-	var scratch chatChunk // reused across inputs, as a stream reuses it
 	f.Fuzz(func(t *testing.T, data string) {
 		if foldedKey(data) {
 			t.Skip("a key only case-insensitive matching reads")
 		}
-		var ref refChatChunk
-		refErr := json.Unmarshal([]byte(data), &ref)
-		err := readChatChunk(data, &scratch)
+		ref := PR(new(R))
+		refErr := json.Unmarshal([]byte(data), ref)
+		err := read(data)
 		if (refErr == nil) != (err == nil) {
 			t.Fatalf("%q: encoding/json error %v, reader error %v", data, refErr, err)
 		}
-		if err == nil && ref.canon() != scratch.canon() {
-			t.Fatalf("%q:\nencoding/json:\n%s\nreader:\n%s", data, ref.canon(), scratch.canon())
+		if err == nil && ref.canon() != got.canon() {
+			t.Fatalf("%q:\nencoding/json:\n%s\nreader:\n%s", data, ref.canon(), got.canon())
 		}
 	})
 }
 
+func FuzzReadChatChunk(f *testing.F) {
+	var c chatChunk
+	fuzzChunkReader[refChatChunk](f, &c, func(data string) error { return readChatChunk(data, &c) })
+}
+
 func FuzzReadCompletionChunk(f *testing.F) {
-	for _, s := range chunkSeeds {
-		f.Add(s)
-	}
-	var scratch completionChunk
-	f.Fuzz(func(t *testing.T, data string) {
-		if foldedKey(data) {
-			t.Skip("a key only case-insensitive matching reads")
-		}
-		var ref refCompletionChunk
-		refErr := json.Unmarshal([]byte(data), &ref)
-		err := readCompletionChunk(data, &scratch)
-		if (refErr == nil) != (err == nil) {
-			t.Fatalf("%q: encoding/json error %v, reader error %v", data, refErr, err)
-		}
-		if err == nil && ref.canon() != scratch.canon() {
-			t.Fatalf("%q:\nencoding/json:\n%s\nreader:\n%s", data, ref.canon(), scratch.canon())
-		}
-	})
+	var c completionChunk
+	fuzzChunkReader[refCompletionChunk](f, &c, func(data string) error { return readCompletionChunk(data, &c) })
 }
 
 // TestReadChatChunkAllocs pins reading a typical chunk into reused space at no allocation.
