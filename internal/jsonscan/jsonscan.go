@@ -109,20 +109,9 @@ func Next(s string) (value, rest string, err error) {
 // an error: fn is not called and the result is nil, as when encoding/json
 // decodes null into a struct or map. Use [KindOf] to treat null otherwise.
 func Object(raw string, fn func(key, value string) bool) error {
-	i := skipSpace(raw, 0)
-	if i >= len(raw) {
-		return newError(raw, i, errEOF)
-	}
-	switch raw[i] {
-	case '{':
-	case 'n':
-		return walkNull(raw, i)
-	default:
-		return notContainer(raw, i, errNotObject)
-	}
-	i = skipSpace(raw, i+1)
-	if i < len(raw) && raw[i] == '}' {
-		return endTop(raw, i+1)
+	i, done, err := open(raw, '{', '}', errNotObject)
+	if done {
+		return err
 	}
 	for {
 		if i >= len(raw) {
@@ -176,20 +165,9 @@ func Object(raw string, fn func(key, value string) bool) error {
 // rest unvalidated, fn may have been called before an error is found, and
 // the literal null walks nothing and returns nil.
 func Array(raw string, fn func(elem string) bool) error {
-	i := skipSpace(raw, 0)
-	if i >= len(raw) {
-		return newError(raw, i, errEOF)
-	}
-	switch raw[i] {
-	case '[':
-	case 'n':
-		return walkNull(raw, i)
-	default:
-		return notContainer(raw, i, errNotArray)
-	}
-	i = skipSpace(raw, i+1)
-	if i < len(raw) && raw[i] == ']' {
-		return endTop(raw, i+1)
+	i, done, err := open(raw, '[', ']', errNotArray)
+	if done {
+		return err
 	}
 	for {
 		end, code := scanValue(raw, i, maxDepth-1)
@@ -212,6 +190,28 @@ func Array(raw string, fn func(elem string) bool) error {
 		}
 		return newError(raw, i, errAfterElem)
 	}
+}
+
+// open starts a walk of raw, a container opened by the byte opening and closed by closing:
+// it returns the index of the first member or element, or done with the walk's result for
+// an empty container, null, or something else (reported with notCode when it is a value).
+func open(raw string, opening, closing byte, notCode errCode) (i int, done bool, err error) {
+	i = skipSpace(raw, 0)
+	if i >= len(raw) {
+		return i, true, newError(raw, i, errEOF)
+	}
+	switch raw[i] {
+	case opening:
+	case 'n':
+		return i, true, walkNull(raw, i)
+	default:
+		return i, true, notContainer(raw, i, notCode)
+	}
+	i = skipSpace(raw, i+1)
+	if i < len(raw) && raw[i] == closing {
+		return i, true, endTop(raw, i+1)
+	}
+	return i, false, nil
 }
 
 // walkNull checks that raw[i:] is the literal null and trailing whitespace.
