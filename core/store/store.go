@@ -66,7 +66,8 @@ func open(path string, create bool) (*Store, error) {
 	q := url.Values{}
 	// No foreign keys: the store deletes a trace's rows itself, which spares every insert
 	// a statement journal (export is the hot path).
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)",
+	// WAL is a property of the file, set once by migrate, not by every new connection.
+	for _, p := range []string{"busy_timeout(10000)", "synchronous(NORMAL)",
 		"case_sensitive_like(1)", "temp_store(MEMORY)", "cache_size(-16000)"} {
 		q.Add("_pragma", p)
 	}
@@ -166,9 +167,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	for {
 		done, err := s.migrateStep(ctx)
 		if busy(err) {
-			// Another process is creating or migrating the same file: opening a
-			// connection (whose setup switches a new file to WAL) can then fail at once,
-			// without waiting out busy_timeout. Try again until the other is done.
+			// Another process is creating or migrating the same file: switching a new
+			// file to WAL can then fail at once, without waiting out busy_timeout. Try
+			// again until the other is done.
 			select {
 			case <-ctx.Done():
 				return err
@@ -198,6 +199,9 @@ func busy(err error) bool {
 }
 
 func (s *Store) migrateStep(ctx context.Context) (done bool, err error) {
+	if _, err := s.db.ExecContext(ctx, `PRAGMA journal_mode=WAL`); err != nil {
+		return false, describeOpenError(err)
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, describeOpenError(err)

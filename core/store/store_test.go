@@ -328,3 +328,23 @@ func TestConcurrentOpenOfNewStore(t *testing.T) {
 		}
 	}
 }
+
+// TestStoreUsesWAL: a new store file is in WAL mode (several processes may write it): the
+// SQLite header's file format versions (bytes 18 and 19) are 2 in WAL mode, 1 otherwise.
+func TestStoreUsesWAL(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "wal.db")
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	head, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(head) < 20 || head[18] != 2 || head[19] != 2 {
+		t.Fatalf("file format versions %v, want [2 2] (WAL)", head[18:20])
+	}
+}
