@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/agentlens/agentlens/internal/jsonscan"
 )
 
 // The chunk readers must read what encoding/json decodes into the structs below (the
@@ -125,36 +127,31 @@ var chunkFields = []string{"id", "created", "model", "system_fingerprint", "serv
 	"type", "function", "name", "arguments", "text"}
 
 // foldedKey reports whether a JSON value has a key that encoding/json would match to a known
-// field case-insensitively but the readers (exact matching) would not.
+// field case-insensitively but the readers (exact matching) would not. Every member counts,
+// a repeated key's earlier ones too (encoding/json decodes them all).
 func foldedKey(data string) bool {
-	var v any
-	if json.Unmarshal([]byte(data), &v) != nil {
+	if !jsonscan.Valid(data) {
 		return false
 	}
-	var walk func(v any) bool
-	walk = func(v any) bool {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, x := range v {
+	found := false
+	var walk func(v string)
+	walk = func(v string) {
+		switch jsonscan.KindOf(v) {
+		case jsonscan.KindObject:
+			_ = jsonscan.Object(v, func(k, x string) bool {
 				for _, f := range chunkFields {
-					if k != f && strings.EqualFold(k, f) {
-						return true
-					}
+					found = found || (k != f && strings.EqualFold(k, f))
 				}
-				if walk(x) {
-					return true
-				}
-			}
-		case []any:
-			for _, x := range v {
-				if walk(x) {
-					return true
-				}
-			}
+				walk(x)
+				return !found
+			})
+		case jsonscan.KindArray:
+			_ = jsonscan.Array(v, func(x string) bool { walk(x); return !found })
 		}
-		return false
 	}
-	return walk(v)
+	v, _, _ := jsonscan.Next(data)
+	walk(v)
+	return found
 }
 
 var chunkSeeds = []string{
@@ -169,6 +166,7 @@ var chunkSeeds = []string{
 	`{"choices":[{"delta":[]}]}`, `{"choices":[{"delta":{"content":1}}]}`, `{"choices":[{"text":"t","finish_reason":"length"}]}`,
 	`{"id":"\u00e9\ud83d\ude00","model":"a\"b\\c","choices":[]}`, "{\"id\":\"\xff\"}", `  null `, `[]`, `"x"`, `{"id":"a"} x`,
 	`{"ID":"upper"}`, `{"\u0069d":"escaped key"}`,
+	`{"choices":[{"indeX":1}],"choices":[{},null]}`, // a folded key in a repeated key's earlier value
 }
 
 // canoner renders a decoded chunk for comparison.
