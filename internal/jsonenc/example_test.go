@@ -11,7 +11,7 @@ func Example() {
 	attrs := map[string]any{"query": "what is <mlflow>?", "k": 3, "scores": []float64{0.5, math.NaN()}}
 	fmt.Println(jsonenc.String(attrs))
 
-	// Unencodable parts become descriptive strings; the rest is kept.
+	// A value encoding/json cannot encode is written as one string saying why.
 	type call struct {
 		Name string
 		Done chan struct{}
@@ -22,6 +22,6 @@ func Example() {
 	fmt.Println(jsonenc.Truncate(js, 64))
 	// Output:
 	// {"k":3,"query":"what is <mlflow>?","scores":[0.5,"NaN"]}
-	// {"Name":"search","Done":"chan struct {}"}
+	// "[not recorded: cannot encode jsonenc_test.call as JSON: json: unsupported type: chan struct {}]"
 	// "{\"text\":\"a long answer that d...[truncated, 72 bytes total]"
 }

@@ -10,10 +10,13 @@ import (
 )
 
 // Append appends the JSON encoding of v to dst and returns the extended buffer.
-// It never panics and never fails: values encoding/json cannot encode (channels, funcs,
-// complex numbers, cyclic maps/slices/pointers, NaN/Inf floats, values whose MarshalJSON panics
-// or errors) are written as JSON strings describing them (e.g. "chan int", "func()",
-// "<cycle *main.Node>", "NaN"), keeping every encodable part of the surrounding structure.
+// It never panics and never fails. A value the reflection-free path does not
+// handle is encoded by encoding/json, and written instead as one JSON string
+// describing it when encoding/json cannot encode it (channels, funcs, complex
+// numbers, NaN/Inf inside structs, MarshalJSON errors or panics), e.g.
+// "[not recorded: cannot encode chan int as JSON: json: unsupported type: chan int]",
+// or when it nests deeper than MaxDepth levels (cycles included), e.g.
+// "[not recorded: *main.Node nests deeper than 1000 levels]".
 // HTML characters (<, >, &) are NOT escaped; non-ASCII text is written as UTF-8, unescaped.
 // Invalid UTF-8 is replaced with U+FFFD as encoding/json does.
 func Append(dst []byte, v any) []byte {
@@ -34,7 +37,8 @@ func AppendString(dst []byte, s string) []byte {
 }
 
 // fastMaxDepth bounds the nesting handled by the reflection-free path; deeper
-// subtrees are handed to the general path, which copes with any depth.
+// subtrees are handed to the general path, told how deep they are, so that
+// MaxDepth counts the whole nesting.
 const fastMaxDepth = 64
 
 // frame is one map[string]any or []any on the current fast-path encoding
@@ -56,6 +60,8 @@ func (f *frame) onPath(ptr unsafe.Pointer, n int) bool {
 	return false
 }
 
+// nextDepth is the number of levels around a value inside f (0 when f is
+// nil, at the top level).
 func (f *frame) nextDepth() int {
 	if f == nil {
 		return 0
@@ -147,11 +153,11 @@ func appendAny(dst []byte, v any, parent *frame) []byte {
 		return append(dst, ']')
 	case json.Marshaler:
 		// A type that defines its own JSON wins over the error special case.
-		return appendGeneral(dst, v)
+		return appendGeneral(dst, v, parent.nextDepth())
 	case error:
 		return appendError(dst, x)
 	}
-	return appendGeneral(dst, v)
+	return appendGeneral(dst, v, parent.nextDepth())
 }
 
 // appendRawMessage writes m as encoding/json does (compacted) when it is
@@ -197,7 +203,7 @@ func appendMapAny(dst []byte, m map[string]any, parent *frame) []byte {
 	}
 	depth := parent.nextDepth()
 	if depth >= fastMaxDepth {
-		return appendGeneral(dst, m)
+		return appendGeneral(dst, m, depth)
 	}
 	ptr := reflect.ValueOf(m).UnsafePointer()
 	if parent.onPath(ptr, -1) {
@@ -280,7 +286,7 @@ func appendSliceAny(dst []byte, s []any, parent *frame) []byte {
 	}
 	depth := parent.nextDepth()
 	if depth >= fastMaxDepth {
-		return appendGeneral(dst, s)
+		return appendGeneral(dst, s, depth)
 	}
 	ptr := unsafe.Pointer(unsafe.SliceData(s))
 	if parent.onPath(ptr, len(s)) {
