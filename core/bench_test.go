@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/core/sdk"
 	"github.com/agentlens/agentlens/spantypes"
 )
 
@@ -28,14 +29,14 @@ func benchOverride(b *testing.B) {
 	b.Helper()
 	// No destination: traces are assembled and kept in the recent-traces buffer only, so the
 	// figure is the cost to the traced code (export runs on its own goroutine).
-	restore, err := core.Override(core.WithQueueSize(1<<16), core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	restore, err := sdk.Override(sdk.WithQueueSize(1<<16), sdk.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() {
 		// Traces the export goroutine could not keep up with are dropped, not waited for;
 		// report how many so that a figure bought by dropping shows.
-		b.ReportMetric(float64(core.GetStats().Dropped)/float64(b.N), "dropped/op")
+		b.ReportMetric(float64(sdk.GetStats().Dropped)/float64(b.N), "dropped/op")
 		restore()
 	})
 }
@@ -111,8 +112,8 @@ func BenchmarkSpan(b *testing.B) {
 	})
 	b.Run("agentlens/disabled", func(b *testing.B) {
 		benchOverride(b)
-		core.Disable()
-		defer core.Enable()
+		sdk.Disable()
+		defer sdk.Enable()
 		ctx := context.Background()
 		b.ReportAllocs()
 		for range b.N {
@@ -149,8 +150,8 @@ func disabledSpan(ctx context.Context) {
 }
 
 func TestDisabledPathAllocatesNothing(t *testing.T) {
-	core.Disable()
-	defer core.Enable()
+	sdk.Disable()
+	defer sdk.Enable()
 	ctx := context.Background()
 	if n := testing.AllocsPerRun(1000, func() { disabledSpan(ctx) }); n != 0 {
 		t.Errorf("disabled span path allocates %v times per call, want 0", n)

@@ -8,20 +8,21 @@ import (
 	"strings"
 
 	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/core/sdk"
 	"github.com/agentlens/agentlens/spantypes"
 	"github.com/agentlens/agentlens/tracetest"
 )
 
 // printLastTrace prints the tree of the most recent trace of mem.
-func printLastTrace(mem *core.MemoryDestination) {
-	_ = core.Flush(context.Background())
+func printLastTrace(mem *sdk.MemoryDestination) {
+	_ = sdk.Flush(context.Background())
 	traces := mem.Traces()
 	fmt.Print(tracetest.Tree(traces[len(traces)-1]))
 }
 
 func ExampleStartSpan() {
-	mem := core.NewMemoryDestination()
-	restore, _ := core.Override(core.WithDestinations(mem))
+	mem := sdk.NewMemoryDestination()
+	restore, _ := sdk.Override(sdk.WithDestinations(mem))
 	defer restore()
 
 	ctx, span := core.StartSpan(context.Background(), "answer",
@@ -39,8 +40,8 @@ func ExampleStartSpan() {
 }
 
 func ExampleFunc() {
-	mem := core.NewMemoryDestination()
-	restore, _ := core.Override(core.WithDestinations(mem))
+	mem := sdk.NewMemoryDestination()
+	restore, _ := sdk.Override(sdk.WithDestinations(mem))
 	defer restore()
 
 	lookup := core.Func("lookup", func(_ context.Context, id int) (string, error) {
@@ -61,8 +62,8 @@ func ExampleFunc() {
 }
 
 func ExampleSeq() {
-	mem := core.NewMemoryDestination()
-	restore, _ := core.Override(core.WithDestinations(mem))
+	mem := sdk.NewMemoryDestination()
+	restore, _ := sdk.Override(sdk.WithDestinations(mem))
 	defer restore()
 
 	words := func(yield func(string) bool) {
@@ -78,7 +79,7 @@ func ExampleSeq() {
 		fmt.Print(w)
 	}
 	fmt.Println()
-	_ = core.Flush(context.Background())
+	_ = sdk.Flush(context.Background())
 	root := mem.Traces()[0].RootSpan()
 	fmt.Println(len(root.Events), "chunk events, outputs", string(root.Outputs()))
 	// Output:
@@ -87,8 +88,8 @@ func ExampleSeq() {
 }
 
 func ExampleClient() {
-	mem := core.NewMemoryDestination()
-	restore, _ := core.Override(core.WithDestinations(mem))
+	mem := sdk.NewMemoryDestination()
+	restore, _ := sdk.Override(sdk.WithDestinations(mem))
 	defer restore()
 
 	c := core.NewClient()

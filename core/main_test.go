@@ -6,11 +6,11 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/core/sdk"
 )
 
 func TestMain(m *testing.M) {
 	// Tests that configure from the environment must not write ./agentlens.db here.
-	os.Setenv(core.EnvStore, "off")
+	os.Setenv(sdk.EnvStore, "off")
 	goleak.VerifyTestMain(m)
 }

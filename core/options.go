@@ -3,7 +3,7 @@ package core
 import (
 	"time"
 
-	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/internal/live"
 )
 
 // SpanOption configures a span when it starts (StartSpan, Trace, Func, Seq, Client.StartSpan)
@@ -54,7 +54,7 @@ func WithStartTime(t time.Time) SpanOption { return SpanOption{kind: optStartTim
 func WithEndTime(t time.Time) SpanOption { return SpanOption{kind: optEndTime, t: t} }
 
 // WithStatus sets the span's status where a span is ended by option (Client.EndSpan).
-func WithStatus(code tracedata.StatusCode, message string) SpanOption {
+func WithStatus(code StatusCode, message string) SpanOption {
 	return SpanOption{kind: optStatus, str: message, val: code}
 }
 
@@ -71,18 +71,12 @@ func WithReducer[T any](fn func(chunks []T) any) SpanOption {
 
 // spanConfig is the result of applying SpanOptions.
 type spanConfig struct {
-	spanType   string
-	inputs     any
-	hasInputs  bool
-	outputs    any
-	hasOutputs bool
-	attrs      []map[string]any
-	start      time.Time
-	end        time.Time
-	argNames   []string
-	reducer    any
-	status     tracedata.StatusCode
-	statusMsg  string
+	start     live.StartConfig
+	end       time.Time
+	argNames  []string
+	reducer   any
+	status    StatusCode
+	statusMsg string
 }
 
 func (c *spanConfig) apply(opts []SpanOption) {
@@ -90,17 +84,17 @@ func (c *spanConfig) apply(opts []SpanOption) {
 		o := &opts[i]
 		switch o.kind {
 		case optSpanType:
-			c.spanType = o.str
+			c.start.SpanType = o.str
 		case optInputs:
-			c.inputs, c.hasInputs = o.val, true
+			c.start.Inputs, c.start.HasInputs = o.val, true
 		case optOutputs:
-			c.outputs, c.hasOutputs = o.val, true
+			c.start.Outputs, c.start.HasOutputs = o.val, true
 		case optAttributes:
 			if m, _ := o.val.(map[string]any); len(m) > 0 {
-				c.attrs = append(c.attrs, m)
+				c.start.Attributes = append(c.start.Attributes, m)
 			}
 		case optStartTime:
-			c.start = o.t
+			c.start.Start = o.t
 		case optEndTime:
 			c.end = o.t
 		case optArgNames:
@@ -108,7 +102,7 @@ func (c *spanConfig) apply(opts []SpanOption) {
 		case optReducer:
 			c.reducer = o.val
 		case optStatus:
-			c.status, _ = o.val.(tracedata.StatusCode)
+			c.status, _ = o.val.(StatusCode)
 			c.statusMsg = o.str
 		}
 	}

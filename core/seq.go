@@ -4,13 +4,8 @@ import (
 	"context"
 	"iter"
 	"runtime/debug"
-	"strconv"
-	"sync"
-	"time"
 
-	"github.com/agentlens/agentlens/core/tracedata"
 	"github.com/agentlens/agentlens/internal/jsonenc"
-	"github.com/agentlens/agentlens/spantypes"
 )
 
 // Pair is a key and value yielded by a Seq2; it is recorded as the JSON array [key, value].
@@ -94,9 +89,9 @@ type chunkRecorder[T any] struct {
 }
 
 func (c *chunkRecorder[T]) add(v T) {
-	c.span.addChunk(c.n, v)
+	c.span.rec().AddChunk(c.n, v)
 	c.n++
-	if c.span.rt.cfg.captureContent {
+	if c.span.rec().CaptureContent() {
 		c.items = append(c.items, v)
 	}
 }
@@ -109,70 +104,11 @@ func (c *chunkRecorder[T]) outputs(reducer any) any {
 	return c.items
 }
 
-// addChunk records one stream chunk event.
-func (s *Span) addChunk(i int, v any) {
-	ev := chunkEvent{index: i, at: time.Now()}
-	if s.rt.cfg.captureContent && v != nil {
-		ev.value, ev.hasValue = s.rt.encode(v), true
-	}
-	s.mu.Lock()
-	s.chunks = append(s.chunks, ev)
-	s.mu.Unlock()
-}
-
-// ChunkEvent returns the event AddChunkEvent records for a chunk given as JSON text, at the
-// given time; an empty item, or content capture off, gives an event without a value. OnExport
-// hooks use it to rebuild a stream's chunk events from its raw bytes on the export goroutine
-// instead of recording each chunk as it passes; they add them with
-// tracedata.Span.InsertEvents. It is safe to call after the span has ended.
-func (s *Span) ChunkEvent(index int, at time.Time, item JSONText) tracedata.Event {
-	ev := chunkEvent{index: index, at: at}
-	if s != nil && s.rt != nil && s.rt.cfg.captureContent && item != "" {
-		ev.value, ev.hasValue = s.rt.capJSON(string(item)), true
-	}
-	return ev.event()
-}
-
-// chunkEventNames holds the names of the first chunk events, made once: a stream has hundreds
-// of chunks and each trace of it would build the same names again.
-var chunkEventNames = sync.OnceValue(func() []string {
-	names := make([]string, 1024)
-	for i := range names {
-		names[i] = spantypes.ChunkEventPrefix + strconv.Itoa(i)
-	}
-	return names
-})
-
-// chunkEventName returns "mlflow.chunk.item.<i>".
-func chunkEventName(i int) string {
-	if names := chunkEventNames(); i >= 0 && i < len(names) {
-		return names[i]
-	}
-	return spantypes.ChunkEventPrefix + strconv.Itoa(i)
-}
-
-// chunkEvent is a stream chunk event, kept on the span itself rather than as an OTel event:
-// streams have many, and this is a plain append.
-type chunkEvent struct {
-	index    int
-	at       time.Time
-	value    string // JSON text
-	hasValue bool
-}
-
-func (c *chunkEvent) event() tracedata.Event {
-	e := tracedata.Event{Name: chunkEventName(c.index), TimeUnixNano: c.at.UnixNano()}
-	if c.hasValue {
-		e.Attributes = map[string]any{spantypes.KeyChunkValue: compactPretty(c.value)}
-	}
-	return e
-}
-
 // endStream ends a stream span from a deferred call: on a panic it records the panic and
 // lets it continue; otherwise it records the outputs.
 func (s *Span) endStream(outputs func() any) {
 	if r := recover(); r != nil {
-		s.recordPanic(r, debug.Stack())
+		s.rec().RecordPanic(r, debug.Stack())
 		s.End()
 		panic(r)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/core/sdk"
 	"github.com/agentlens/agentlens/core/tracedata"
 	agtest "github.com/agentlens/agentlens/tracetest"
 )
@@ -105,7 +106,7 @@ func TestSeqNeverRangedLeavesNothing(t *testing.T) {
 	if n := len(rec.Traces()); n != 0 {
 		t.Fatalf("%d traces from iterators never ranged over", n)
 	}
-	if s := core.GetStats(); s != (core.Stats{}) {
+	if s := sdk.GetStats(); s != (sdk.Stats{}) {
 		t.Errorf("stats = %+v, want zero", s)
 	}
 }

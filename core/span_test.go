@@ -74,10 +74,12 @@ func TestUnencodableValuesAndUnicode(t *testing.T) {
 	if !json.Valid([]byte(in)) {
 		t.Fatalf("inputs are not JSON: %s", in)
 	}
-	for _, part := range []string{`"text":"héllo 世界 <b>&</b>"`, `"ch":"chan int"`, `"k":"v"`} {
-		if !strings.Contains(in, part) {
-			t.Errorf("inputs %s lack %s", in, part)
-		}
+	want := `{"ch":"[not recorded: cannot encode chan int as JSON: json: unsupported type: chan int]",` +
+		`"cycle":"[not recorded: *core_test.node nests deeper than 1000 levels]",` +
+		`"fn":"[not recorded: cannot encode func() as JSON: json: unsupported type: func()]",` +
+		`"map":{"k":"v","self":"<cycle map[string]interface {}>"},"text":"héllo 世界 <b>&</b>"}`
+	if in != want {
+		t.Errorf("inputs:\n%s\nwant:\n%s", in, want)
 	}
 	if got := string(root.Outputs()); got != `"naïve café ✓"` {
 		t.Errorf("outputs = %s", got)
@@ -89,6 +91,40 @@ func TestUnencodableValuesAndUnicode(t *testing.T) {
 	}
 	if !strings.Contains(string(b), `naïve café ✓`) {
 		t.Errorf("trace JSON escaped non-ASCII text")
+	}
+}
+
+// TestDeeplyNestedInputs: values nested a million levels deep are recorded as a marker, and
+// the program goes on (a recursive encoder would overflow the stack and kill it).
+func TestDeeplyNestedInputs(t *testing.T) {
+	rec := agtest.Capture(t)
+	var list *node
+	for i := 0; i < 1_000_000; i++ {
+		list = &node{Name: "n", Next: list}
+	}
+	var nested any = "bottom"
+	for i := 0; i < 1_000_000; i++ {
+		nested = []any{nested}
+	}
+	ctx, root := core.StartSpan(context.Background(), "deep", core.WithInputs(list))
+	_, child := core.StartSpan(ctx, "deeper", core.WithInputs(nested))
+	child.SetOutputs(map[string]any{"list": list})
+	child.End()
+	root.End()
+
+	tr := rec.LastTrace()
+	if got := agtest.Tree(tr); got != "UNKNOWN deep OK\n  UNKNOWN deeper OK\n" {
+		t.Fatalf("tree:\n%s", got)
+	}
+	for _, c := range []struct{ span, key, want string }{
+		{"deep", spantypes.KeySpanInputs, `"[not recorded: *core_test.node nests deeper than 1000 levels]"`},
+		// The first levels are written as they are; the subtree deeper than the cap is the marker.
+		{"deeper", spantypes.KeySpanInputs, strings.Repeat("[", 64) + `"[not recorded: []interface {} nests deeper than 1000 levels]"` + strings.Repeat("]", 64)},
+		{"deeper", spantypes.KeySpanOutputs, `{"list":"[not recorded: *core_test.node nests deeper than 1000 levels]"}`},
+	} {
+		if got := tr.SearchSpans(core.SpanQuery{Name: c.span})[0].Attributes[c.key]; got != c.want {
+			t.Errorf("%s %s = %s, want %s", c.span, c.key, got, c.want)
+		}
 	}
 }
 

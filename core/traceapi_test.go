@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/core/sdk"
 	"github.com/agentlens/agentlens/core/tracedata"
 	"github.com/agentlens/agentlens/spantypes"
 	agtest "github.com/agentlens/agentlens/tracetest"
@@ -101,15 +102,15 @@ func TestLastActiveTraceIDAndGetTrace(t *testing.T) {
 	rec := agtest.Capture(t)
 	_, span := core.StartSpan(context.Background(), "first")
 	span.End()
-	id := core.LastActiveTraceID()
+	id := sdk.LastActiveTraceID()
 	if id != span.TraceID() {
 		t.Fatalf("LastActiveTraceID = %q, want %q", id, span.TraceID())
 	}
-	got, err := core.GetTrace(context.Background(), id)
+	got, err := sdk.GetTrace(context.Background(), id)
 	if err != nil || got.Info.TraceID != id || got.RootSpan().Name != "first" {
 		t.Fatalf("GetTrace = %+v, %v", got, err)
 	}
-	if _, err := core.GetTrace(context.Background(), "tr-00000000000000000000000000000000"); !errors.Is(err, core.ErrTraceNotFound) {
+	if _, err := sdk.GetTrace(context.Background(), "tr-00000000000000000000000000000000"); !errors.Is(err, sdk.ErrTraceNotFound) {
 		t.Errorf("unknown id: err = %v", err)
 	}
 	_ = rec
@@ -117,8 +118,8 @@ func TestLastActiveTraceIDAndGetTrace(t *testing.T) {
 
 func TestDisableEnable(t *testing.T) {
 	rec := agtest.Capture(t)
-	core.Disable()
-	if core.Enabled() {
+	sdk.Disable()
+	if sdk.Enabled() {
 		t.Fatal("Enabled after Disable")
 	}
 	ctx, span := core.StartSpan(context.Background(), "off")
@@ -126,7 +127,7 @@ func TestDisableEnable(t *testing.T) {
 		t.Error("disabled StartSpan recorded or changed the context")
 	}
 	span.End()
-	core.Enable()
+	sdk.Enable()
 	_, span = core.StartSpan(context.Background(), "on")
 	span.End()
 	traces := rec.Traces()
@@ -146,7 +147,7 @@ func TestSampling(t *testing.T) {
 		{0.5, 2000, 900, 1100},
 	} {
 		t.Run("", func(t *testing.T) {
-			rec := agtest.Capture(t, core.WithSamplingRatio(tt.ratio), core.WithQueueSize(4096))
+			rec := agtest.Capture(t, sdk.WithSamplingRatio(tt.ratio), sdk.WithQueueSize(4096))
 			for range tt.n {
 				ctx, root := core.StartSpan(context.Background(), "root")
 				_, child := core.StartSpan(ctx, "child")
@@ -167,7 +168,7 @@ func TestSampling(t *testing.T) {
 			}
 		})
 	}
-	if _, err := core.Override(core.WithSamplingRatio(math.NaN())); err == nil {
+	if _, err := sdk.Override(sdk.WithSamplingRatio(math.NaN())); err == nil {
 		t.Error("NaN sampling ratio accepted")
 	}
 }

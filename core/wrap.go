@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"fmt"
 	"reflect"
 	goruntime "runtime"
 	"runtime/debug"
@@ -21,7 +20,7 @@ func Trace[T any](ctx context.Context, name string, fn func(context.Context) (T,
 	if !span.IsRecording() {
 		return fn(ctx)
 	}
-	span.setAttrs(spanAttr{spantypes.KeySpanFunctionName, jsonenc.String(funcName(fn))})
+	span.rec().SetRaw(spantypes.KeySpanFunctionName, jsonenc.String(funcName(fn)))
 	return call1(span, func() (T, error) { return fn(ctx) })
 }
 
@@ -34,7 +33,7 @@ func Func0[R any](name string, fn func(context.Context) (R, error), opts ...Span
 		if !span.IsRecording() {
 			return fn(ctx)
 		}
-		span.setAttrs(spanAttr{spantypes.KeySpanFunctionName, fname})
+		span.rec().SetRaw(spantypes.KeySpanFunctionName, fname)
 		return call1(span, func() (R, error) { return fn(ctx) })
 	}
 }
@@ -92,7 +91,7 @@ func call1[R any](span *Span, fn func() (R, error)) (R, error) {
 			return
 		}
 		if r := recover(); r != nil {
-			span.recordPanic(r, debug.Stack())
+			span.rec().RecordPanic(r, debug.Stack())
 			span.End()
 			panic(r)
 		}
@@ -111,56 +110,25 @@ func call1[R any](span *Span, fn func() (R, error)) (R, error) {
 	return out, err
 }
 
-// recordPanic records a recovered panic value as an exception.
-func (s *Span) recordPanic(r any, stack []byte) {
-	if !s.IsRecording() {
-		return
-	}
-	if err, ok := r.(error); ok {
-		s.recordException(errorType(err), "panic: "+errorMessage(err), stack)
-		return
-	}
-	s.recordException("panic", fmt.Sprint(safeText(r)), stack)
-}
-
-// safeText returns a printable form of a panic value without risking fmt's recursion into
-// cyclic maps or slices.
-func safeText(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case fmt.Stringer:
-		return errorMessage(stringerError{x})
-	}
-	switch reflect.ValueOf(v).Kind() {
-	case reflect.Map, reflect.Slice, reflect.Array, reflect.Struct, reflect.Pointer, reflect.Interface:
-		return jsonenc.String(v)
-	}
-	return fmt.Sprint(v)
-}
-
-type stringerError struct{ s fmt.Stringer }
-
-func (e stringerError) Error() string { return e.s.String() }
-
 // setCall records the function name and the arguments as a JSON object.
 func (s *Span) setCall(fname string, names []string, args ...any) {
-	kvs := []spanAttr{{spantypes.KeySpanFunctionName, fname}}
-	if s.rt.cfg.captureContent {
-		b := make([]byte, 0, 64)
-		b = append(b, '{')
-		for i, a := range args {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = jsonenc.AppendString(b, names[i])
-			b = append(b, ':')
-			b = jsonenc.Append(b, a)
-		}
-		b = append(b, '}')
-		kvs = append(kvs, spanAttr{spantypes.KeySpanInputs, s.rt.capJSON(string(b))})
+	r := s.rec()
+	r.SetRaw(spantypes.KeySpanFunctionName, fname)
+	if !r.CaptureContent() {
+		return
 	}
-	s.setAttrs(kvs...)
+	b := make([]byte, 0, 64)
+	b = append(b, '{')
+	for i, a := range args {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = jsonenc.AppendString(b, names[i])
+		b = append(b, ':')
+		b = jsonenc.Append(b, a)
+	}
+	b = append(b, '}')
+	r.SetRaw(spantypes.KeySpanInputs, string(b))
 }
 
 // argNames returns the names of n arguments from WithArgNames, "argN" where missing.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/core/sdk"
 	"github.com/agentlens/agentlens/core/tracedata"
 	"github.com/agentlens/agentlens/spantypes"
 	agtest "github.com/agentlens/agentlens/tracetest"
@@ -137,7 +138,7 @@ func TestFuncPanicPropagatesAndExports(t *testing.T) {
 
 func TestWrappersRunWhenDisabled(t *testing.T) {
 	rec := agtest.Capture(t)
-	core.Disable()
+	sdk.Disable()
 	calls := 0
 	f := core.Func("f", func(_ context.Context, x int) (int, error) { calls++; return x + 1, nil })
 	got, err := f(context.Background(), 1)
@@ -148,7 +149,7 @@ func TestWrappersRunWhenDisabled(t *testing.T) {
 	if n := len(rec.Traces()); n != 0 {
 		t.Fatalf("%d traces while disabled", n)
 	}
-	core.Enable()
+	sdk.Enable()
 	if _, err := f(context.Background(), 1); err != nil {
 		t.Fatal(err)
 	}

@@ -5,32 +5,32 @@ import (
 	"testing"
 	"time"
 
-	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/core/sdk"
 	"github.com/agentlens/agentlens/core/tracedata"
 )
 
 // Recorder holds the traces finished while it captures.
 type Recorder struct {
 	tb  testing.TB
-	mem *core.MemoryDestination
+	mem *sdk.MemoryDestination
 }
 
 // Capture routes every trace finished from now until the end of the test to memory only,
 // with tracing enabled, and restores the previous configuration (and enabled state) when the
-// test ends. opts are applied on top, e.g. core.WithTraceTimeout or core.WithCaptureContent.
-func Capture(tb testing.TB, opts ...core.Option) *Recorder {
+// test ends. opts are applied on top, e.g. sdk.WithTraceTimeout or sdk.WithCaptureContent.
+func Capture(tb testing.TB, opts ...sdk.Option) *Recorder {
 	tb.Helper()
-	rec := &Recorder{tb: tb, mem: core.NewMemoryDestination()}
-	restore, err := core.Override(append([]core.Option{core.WithDestinations(rec.mem)}, opts...)...)
+	rec := &Recorder{tb: tb, mem: sdk.NewMemoryDestination()}
+	restore, err := sdk.Override(append([]sdk.Option{sdk.WithDestinations(rec.mem)}, opts...)...)
 	if err != nil {
 		tb.Fatalf("tracetest: %v", err)
 	}
-	wasEnabled := core.Enabled()
-	core.Enable()
+	wasEnabled := sdk.Enabled()
+	sdk.Enable()
 	tb.Cleanup(func() {
 		restore()
 		if !wasEnabled {
-			core.Disable()
+			sdk.Disable()
 		}
 	})
 	return rec
@@ -41,7 +41,7 @@ func (r *Recorder) Traces() []*tracedata.Trace {
 	r.tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := core.Flush(ctx); err != nil {
+	if err := sdk.Flush(ctx); err != nil {
 		r.tb.Fatalf("tracetest: %v", err)
 	}
 	return r.mem.Traces()

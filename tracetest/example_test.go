@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/core/sdk"
 	"github.com/agentlens/agentlens/spantypes"
 	"github.com/agentlens/agentlens/tracetest"
 )
@@ -12,8 +13,8 @@ import (
 // In a test, tracetest.Capture(t) sets up the memory destination and restores the previous
 // configuration afterwards; this example does by hand what Capture does.
 func ExampleTree() {
-	mem := core.NewMemoryDestination()
-	restore, _ := core.Override(core.WithDestinations(mem))
+	mem := sdk.NewMemoryDestination()
+	restore, _ := sdk.Override(sdk.WithDestinations(mem))
 	defer restore()
 
 	ctx, root := core.StartSpan(context.Background(), "pipeline", core.WithSpanType(spantypes.Chain))
@@ -21,7 +22,7 @@ func ExampleTree() {
 	step.End()
 	root.End()
 
-	_ = core.Flush(context.Background())
+	_ = sdk.Flush(context.Background())
 	fmt.Print(tracetest.Tree(mem.Traces()[0]))
 	// Output:
 	// CHAIN pipeline OK

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/core/sdk"
 	"github.com/agentlens/agentlens/core/tracedata"
 	"github.com/agentlens/agentlens/spantypes"
 	"github.com/agentlens/agentlens/tracetest"
@@ -29,8 +30,8 @@ func TestCaptureRestoresPrevious(t *testing.T) {
 }
 
 func TestCaptureEnablesAndRestoresDisabled(t *testing.T) {
-	core.Disable()
-	defer core.Enable()
+	sdk.Disable()
+	defer sdk.Enable()
 	t.Run("captured", func(t *testing.T) {
 		rec := tracetest.Capture(t)
 		_, s := core.StartSpan(context.Background(), "traced")
@@ -39,7 +40,7 @@ func TestCaptureEnablesAndRestoresDisabled(t *testing.T) {
 			t.Fatal("Capture did not enable tracing")
 		}
 	})
-	if core.Enabled() {
+	if sdk.Enabled() {
 		t.Fatal("Capture did not restore the disabled state")
 	}
 }

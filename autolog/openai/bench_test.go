@@ -16,14 +16,14 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/agentlens/agentlens/autolog/openai"
-	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/core/sdk"
 )
 
 // The benchmarks time one go-openai call against a loopback server, three ways over the same
 // kind of base transport (a plain *http.Transport with keep-alive connections):
 //
 //   - untraced: the base transport alone;
-//   - agentlens: openai.NewTransport over it, tracing configured with core.Override and a
+//   - agentlens: openai.NewTransport over it, tracing configured with sdk.Override and a
 //     discarding logger, so each call is a whole one-span trace, assembled and handed to no
 //     destination;
 //   - otelhttp: otelhttp.NewTransport over it, with an OpenTelemetry SDK TracerProvider that
@@ -133,14 +133,14 @@ func benchClient(b *testing.B, srv *httptest.Server, mode string) *goopenai.Clie
 	var rt http.RoundTripper = base
 	switch mode {
 	case "agentlens":
-		restore, err := core.Override(core.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+		restore, err := sdk.Override(sdk.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.Cleanup(restore)
-		if !core.Enabled() {
-			core.Enable()
-			b.Cleanup(core.Disable)
+		if !sdk.Enabled() {
+			sdk.Enable()
+			b.Cleanup(sdk.Disable)
 		}
 		rt = openai.NewTransport(base)
 	case "otelhttp":

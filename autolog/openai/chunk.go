@@ -2,17 +2,48 @@ package openai
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 
-	"github.com/agentlens/agentlens/internal/jsonscan"
+	"github.com/tidwall/gjson"
+
+	"github.com/agentlens/agentlens/internal/jsontext"
 )
 
 // Reading streamed chunks: a stream has hundreds of them, so they are read in place with
-// jsonscan rather than decoded with encoding/json. The result is what encoding/json would
-// decode into the same structs (keys are matched exactly, not case-insensitively): a null
-// leaves a field as it was (or clears a pointer-like field), a repeated key decodes into
-// what the earlier one left, a value of the wrong type makes the chunk malformed.
+// gjson, after a check that the chunk is JSON, rather than decoded. What is read is what
+// encoding/json would decode into the same structs, but that keys are matched exactly: a null
+// leaves a field as it was (or clears a nullable one: finish_reason, a tool call's index,
+// function_call), of a repeated key the last counts, and a value of the wrong type makes the
+// chunk malformed.
+
+// errNotJSON is what a chunk that is not one JSON value is.
+var errNotJSON = errors.New("not JSON")
+
+// errWrongType reports a value whose JSON type does not fit the field.
+type errWrongType struct {
+	field string
+	typ   gjson.Type
+}
+
+func (e *errWrongType) Error() string {
+	return fmt.Sprintf("cannot read a JSON %s as %s", typeName(e.typ), e.field)
+}
+
+func typeName(t gjson.Type) string {
+	switch t {
+	case gjson.Null:
+		return "null"
+	case gjson.False, gjson.True:
+		return "boolean"
+	case gjson.Number:
+		return "number"
+	case gjson.String:
+		return "string"
+	}
+	return "object or array"
+}
 
 // chunkHead holds what chat and text completion chunks share. Its strings point into the
 // chunk's text.
@@ -25,7 +56,7 @@ type chunkHead struct {
 }
 
 // read reads member key of a chunk if it is one of the head's; ok is false otherwise.
-func (h *chunkHead) read(key, v string) (ok bool, err error) {
+func (h *chunkHead) read(key string, v gjson.Result) (ok bool, err error) {
 	switch key {
 	case "id":
 		return true, readString(v, "id", &h.ID)
@@ -36,7 +67,7 @@ func (h *chunkHead) read(key, v string) (ok bool, err error) {
 	case "system_fingerprint":
 		return true, readString(v, "system_fingerprint", &h.SystemFingerprint)
 	case "usage":
-		h.Usage = v
+		h.Usage = v.Raw
 		return true, nil
 	}
 	return false, nil
@@ -87,20 +118,13 @@ type completionChunkChoice struct {
 	HasFinish    bool
 }
 
-// errWrongType reports a value whose JSON type does not fit the field.
-type errWrongType struct {
-	field string
-	kind  jsonscan.Kind
-}
-
-func (e *errWrongType) Error() string {
-	return fmt.Sprintf("cannot read a JSON %s as %s", e.kind, e.field)
-}
-
 // readChatChunk reads data into c, whose slices it reuses.
 func readChatChunk(data string, c *chatChunk) error {
 	*c = chatChunk{Choices: c.Choices[:0]}
-	return walkMembers(data, func(key, v string) error {
+	if !jsontext.Valid(data) {
+		return errNotJSON
+	}
+	return readObject(gjson.Parse(data), "a chunk", func(key string, v gjson.Result) error {
 		if ok, err := c.chunkHead.read(key, v); ok {
 			return err
 		}
@@ -114,8 +138,8 @@ func readChatChunk(data string, c *chatChunk) error {
 	})
 }
 
-func readChatChoice(v string, ch *chatChunkChoice) error {
-	return readObject(v, "a choice", func(key, v string) error {
+func readChatChoice(v gjson.Result, ch *chatChunkChoice) error {
+	return readObject(v, "a choice", func(key string, v gjson.Result) error {
 		switch key {
 		case "index":
 			return readInt(v, "index", &ch.Index)
@@ -128,8 +152,8 @@ func readChatChoice(v string, ch *chatChunkChoice) error {
 	})
 }
 
-func readChatDelta(v string, d *chatChunkDelta) error {
-	return readObject(v, "delta", func(key, v string) error {
+func readChatDelta(v gjson.Result, d *chatChunkDelta) error {
+	return readObject(v, "delta", func(key string, v gjson.Result) error {
 		switch key {
 		case "role":
 			return readString(v, "role", &d.Role)
@@ -140,8 +164,8 @@ func readChatDelta(v string, d *chatChunkDelta) error {
 		case "tool_calls":
 			return readArray(v, "tool_calls", &d.ToolCalls, readToolCall)
 		case "function_call":
-			// A pointer in the former struct: null clears it, an object decodes into it.
-			if jsonscan.KindOf(v) == jsonscan.KindNull {
+			// A pointer in encoding/json's terms: null clears it, an object decodes into it.
+			if v.Type == gjson.Null {
 				d.FunctionCall, d.HasFunctionCall = chatChunkFunction{}, false
 				return nil
 			}
@@ -154,12 +178,12 @@ func readChatDelta(v string, d *chatChunkDelta) error {
 	})
 }
 
-func readToolCall(v string, tc *chatChunkToolCall) error {
-	return readObject(v, "a tool call", func(key, v string) error {
+func readToolCall(v gjson.Result, tc *chatChunkToolCall) error {
+	return readObject(v, "a tool call", func(key string, v gjson.Result) error {
 		switch key {
 		case "index":
-			// A pointer in the former struct: null clears it.
-			if jsonscan.KindOf(v) == jsonscan.KindNull {
+			// A pointer in encoding/json's terms: null clears it.
+			if v.Type == gjson.Null {
 				tc.Index, tc.HasIndex = 0, false
 				return nil
 			}
@@ -176,8 +200,8 @@ func readToolCall(v string, tc *chatChunkToolCall) error {
 	})
 }
 
-func readFunction(v string, f *chatChunkFunction) error {
-	return readObject(v, "function", func(key, v string) error {
+func readFunction(v gjson.Result, f *chatChunkFunction) error {
+	return readObject(v, "function", func(key string, v gjson.Result) error {
 		switch key {
 		case "name":
 			return readString(v, "name", &f.Name)
@@ -191,7 +215,10 @@ func readFunction(v string, f *chatChunkFunction) error {
 // readCompletionChunk reads data into c, whose slices it reuses.
 func readCompletionChunk(data string, c *completionChunk) error {
 	*c = completionChunk{Choices: c.Choices[:0]}
-	return walkMembers(data, func(key, v string) error {
+	if !jsontext.Valid(data) {
+		return errNotJSON
+	}
+	return readObject(gjson.Parse(data), "a chunk", func(key string, v gjson.Result) error {
 		if ok, err := c.chunkHead.read(key, v); ok {
 			return err
 		}
@@ -202,8 +229,8 @@ func readCompletionChunk(data string, c *completionChunk) error {
 	})
 }
 
-func readCompletionChoice(v string, ch *completionChunkChoice) error {
-	return readObject(v, "a choice", func(key, v string) error {
+func readCompletionChoice(v gjson.Result, ch *completionChunkChoice) error {
+	return readObject(v, "a choice", func(key string, v gjson.Result) error {
 		switch key {
 		case "index":
 			return readInt(v, "index", &ch.Index)
@@ -216,58 +243,46 @@ func readCompletionChoice(v string, ch *completionChunkChoice) error {
 	})
 }
 
-// readObject walks v, a member's or element's value, which must be an object or null (which
-// walks nothing).
-func readObject(v, field string, member func(key, v string) error) error {
-	if err := expect(v, field, jsonscan.KindObject); err != nil {
-		return err
+// readObject hands each member of v, which must be an object or null (which reads
+// nothing), to member; the first error stops the walk.
+func readObject(v gjson.Result, field string, member func(key string, v gjson.Result) error) error {
+	if v.Type == gjson.Null {
+		return nil
 	}
-	return walkMembers(v, member)
-}
-
-// walkMembers hands each member of the object v (whitespace around it allowed; null walks
-// nothing) to member; the first error stops the walk.
-func walkMembers(v string, member func(key, v string) error) error {
+	if !v.IsObject() {
+		return &errWrongType{field, v.Type}
+	}
 	var err error
-	walkErr := jsonscan.Object(v, func(key, v string) bool {
-		err = member(key, v)
+	v.ForEach(func(key, v gjson.Result) bool {
+		err = member(key.Str, v)
 		return err == nil
 	})
-	return firstErr(err, walkErr)
+	return err
 }
 
-// readArray reads the array v into *s with readElem, reusing *s's elements (a slice decoded
-// again by a repeated key decodes into the elements it already has); null empties *s.
-func readArray[T any](v, field string, s *[]T, readElem func(string, *T) error) error {
-	if err := expect(v, field, jsonscan.KindArray); err != nil {
-		return err
+// readArray reads the array v into *s with readElem, reusing *s's storage; null empties *s.
+func readArray[T any](v gjson.Result, field string, s *[]T, readElem func(gjson.Result, *T) error) error {
+	*s = (*s)[:0]
+	if v.Type == gjson.Null {
+		return nil
 	}
-	n := 0
+	if !v.IsArray() {
+		return &errWrongType{field, v.Type}
+	}
 	var err error
-	walkErr := jsonscan.Array(v, func(elem string) bool {
-		if n == len(*s) {
-			var zero T
-			*s = append(*s, zero)
-		}
-		err = readElem(elem, &(*s)[n])
-		n++
+	v.ForEach(func(_, elem gjson.Result) bool {
+		var zero T
+		*s = append(*s, zero)
+		err = readElem(elem, &(*s)[len(*s)-1])
 		return err == nil
 	})
-	*s = (*s)[:n]
-	return firstErr(err, walkErr)
+	return err
 }
 
-// expect checks that v is of kind k or null (which decodes to nothing).
-func expect(v, field string, k jsonscan.Kind) error {
-	if kind := jsonscan.KindOf(v); kind != k && kind != jsonscan.KindNull {
-		return &errWrongType{field, kind}
-	}
-	return nil
-}
-
-// readNullableString reads what was a *string: null clears it (has false), a string sets it.
-func readNullableString(v, field string, s *string, has *bool) error {
-	if jsonscan.KindOf(v) == jsonscan.KindNull {
+// readNullableString reads what is a *string in encoding/json's terms: null clears it (has
+// false), a string sets it.
+func readNullableString(v gjson.Result, field string, s *string, has *bool) error {
+	if v.Type == gjson.Null {
 		*s, *has = "", false
 		return nil
 	}
@@ -276,71 +291,48 @@ func readNullableString(v, field string, s *string, has *bool) error {
 }
 
 // readString sets *s to the string v, leaves it on null.
-func readString(v, field string, s *string) error {
-	switch jsonscan.KindOf(v) {
-	case jsonscan.KindNull:
+func readString(v gjson.Result, field string, s *string) error {
+	switch v.Type {
+	case gjson.Null:
 		return nil
-	case jsonscan.KindString:
-		str, err := jsonscan.Unquote(v)
-		if err != nil {
-			return err
-		}
-		*s = str
+	case gjson.String:
+		*s = v.Str
 		return nil
 	}
-	return &errWrongType{field, jsonscan.KindOf(v)}
+	return &errWrongType{field, v.Type}
 }
 
 // readNumber sets *n to the number v (or a string holding one, as encoding/json allows for
 // json.Number), leaves it on null.
-func readNumber(v, field string, n *json.Number) error {
-	switch jsonscan.KindOf(v) {
-	case jsonscan.KindNull:
+func readNumber(v gjson.Result, field string, n *json.Number) error {
+	switch v.Type {
+	case gjson.Null:
 		return nil
-	case jsonscan.KindNumber:
-		*n = json.Number(v)
+	case gjson.Number:
+		*n = json.Number(v.Raw)
 		return nil
-	case jsonscan.KindString:
-		s, err := jsonscan.Unquote(v)
-		if err != nil {
-			return err
+	case gjson.String:
+		if num := gjson.Parse(v.Str); num.Type != gjson.Number || num.Raw != v.Str || !jsontext.Valid(v.Str) {
+			return fmt.Errorf("invalid number %q in %s", v.Str, field)
 		}
-		if !isJSONNumber(s) {
-			return fmt.Errorf("invalid number %q in %s", s, field)
-		}
-		*n = json.Number(s)
+		*n = json.Number(v.Str)
 		return nil
 	}
-	return &errWrongType{field, jsonscan.KindOf(v)}
-}
-
-// isJSONNumber reports whether s is exactly one JSON number, without whitespace.
-func isJSONNumber(s string) bool {
-	v, rest, err := jsonscan.Next(s)
-	return err == nil && rest == "" && v == s && jsonscan.KindOf(v) == jsonscan.KindNumber
+	return &errWrongType{field, v.Type}
 }
 
 // readInt sets *i to the integer v, leaves it on null.
-func readInt(v, field string, i *int) error {
-	switch jsonscan.KindOf(v) {
-	case jsonscan.KindNull:
+func readInt(v gjson.Result, field string, i *int) error {
+	switch v.Type {
+	case gjson.Null:
 		return nil
-	case jsonscan.KindNumber:
-		n, err := strconv.ParseInt(v, 10, 0)
+	case gjson.Number:
+		n, err := strconv.ParseInt(v.Raw, 10, 0)
 		if err != nil {
-			return &errWrongType{field, jsonscan.KindNumber}
+			return &errWrongType{field, gjson.Number}
 		}
 		*i = int(n)
 		return nil
 	}
-	return &errWrongType{field, jsonscan.KindOf(v)}
-}
-
-// firstErr returns the first of two errors that is not nil: an error a walk's callback met
-// stops the walk, so it comes before any the walk reports.
-func firstErr(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
+	return &errWrongType{field, v.Type}
 }

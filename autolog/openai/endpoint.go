@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/agentlens/agentlens/core"
 	"github.com/agentlens/agentlens/spantypes"
 )
 
@@ -72,7 +71,7 @@ func (e endpoint) operation() string {
 }
 
 // operationJSON is operation as JSON text.
-func (e endpoint) operationJSON() core.JSONText {
+func (e endpoint) operationJSON() string {
 	switch e {
 	case completions:
 		return `"text_completion"`

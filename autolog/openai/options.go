@@ -2,11 +2,8 @@ package openai
 
 import "github.com/agentlens/agentlens/autolog"
 
-// ScopeName is the instrumentation scope of this adapter.
-const ScopeName = "github.com/agentlens/agentlens/autolog/openai"
-
 type config struct {
-	captureContent *bool // nil: core's setting
+	captureContent *bool // nil: the SDK's setting
 	provider       string
 }
 
@@ -20,7 +17,7 @@ type optionFunc func(*config)
 func (f optionFunc) apply(c *config) { f(c) }
 
 // WithCaptureContent turns the recording of prompts, completions and embeddings on or off
-// for these spans (default: core's setting).
+// for these spans (default: the SDK's setting).
 func WithCaptureContent(on bool) Option {
 	return optionFunc(func(c *config) { c.captureContent = &on })
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/agentlens/agentlens/autolog/openai"
 	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/core/sdk"
 	"github.com/agentlens/agentlens/core/tracedata"
 	"github.com/agentlens/agentlens/spantypes"
 	"github.com/agentlens/agentlens/tracetest"
@@ -210,7 +211,7 @@ func TestStreamBeyondBound(t *testing.T) {
 			Request: r, ContentLength: -1,
 		}, nil
 	})
-	before := core.GetStats().InternalErrors
+	before := sdk.GetStats().InternalErrors
 	chunks, err := drainChatStream(goClient("k", openai.NewTransport(rt)).CreateChatCompletionStream(context.Background(), chatStreamRequest()))
 	if err != nil || len(chunks) != len(chatStreamChunks)-1 { // all but [DONE]
 		t.Fatalf("caller got %d chunks, error %v", len(chunks), err)
@@ -222,7 +223,7 @@ func TestStreamBeyondBound(t *testing.T) {
 	if span.Status.Code != tracedata.StatusOK || len(exceptions(span)) != 0 {
 		t.Errorf("status %+v, exceptions %q", span.Status, exceptions(span))
 	}
-	if core.GetStats().InternalErrors == before {
+	if sdk.GetStats().InternalErrors == before {
 		t.Error("the overflow was not reported")
 	}
 }
@@ -232,7 +233,7 @@ func TestStreamBeyondBound(t *testing.T) {
 // down in the request's context, so the layer below does not sample again.
 func TestSampledOutTwoLayers(t *testing.T) {
 	const calls = 400
-	traces := tracetest.Capture(t, core.WithSamplingRatio(0.5))
+	traces := tracetest.Capture(t, sdk.WithSamplingRatio(0.5))
 	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		return &http.Response{
 			Status: "200 OK", StatusCode: 200, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,

@@ -17,6 +17,7 @@ import (
 
 	"github.com/agentlens/agentlens/autolog/openai"
 	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/core/sdk"
 	"github.com/agentlens/agentlens/core/tracedata"
 	"github.com/agentlens/agentlens/spantypes"
 	"github.com/agentlens/agentlens/tracetest"
@@ -592,7 +593,7 @@ func TestSuppressedContext(t *testing.T) {
 // leaves no trace.
 func TestSampledOut(t *testing.T) {
 	rec := replay(t, cassChat)
-	traces := tracetest.Capture(t, core.WithSamplingRatio(0))
+	traces := tracetest.Capture(t, sdk.WithSamplingRatio(0))
 	got, err := runChat(context.Background(), goClient("replay", openai.NewTransport(rec)))
 	if err != nil || got.ID != "chatcmpl-C7Kx2mQ9rTbZ4nW8vLpE1sYdHfGaJ" {
 		t.Fatalf("%+v %v", got, err)
@@ -675,7 +676,7 @@ func TestCaptureContentOff(t *testing.T) {
 	})
 	t.Run("core capture off", func(t *testing.T) {
 		rec := replay(t, cassChatStream)
-		traces := tracetest.Capture(t, core.WithCaptureContent(false))
+		traces := tracetest.Capture(t, sdk.WithCaptureContent(false))
 		if _, err := runChatStream(context.Background(), goClient("replay", openai.NewTransport(rec))); err != nil {
 			t.Fatal(err)
 		}

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"math"
 
-	"github.com/agentlens/agentlens/internal/jsonscan"
+	"github.com/tidwall/gjson"
 )
 
 // usageCounts reads the token usage object of an OpenAI response (a decoded JSON object):
@@ -93,24 +93,25 @@ func uintTokens(n uint64) (int64, bool) {
 	return int64(n), true
 }
 
-// rawUsageCounts is usageCounts for a usage object as JSON text, read in place.
-func rawUsageCounts(raw string) (in, out, total int64, ok bool) {
-	var counts [5]string // the values of usageKeys, the last of repeated keys
-	if jsonscan.Object(raw, func(key, v string) bool {
+// rawUsageCounts is usageCounts for a usage object read in place.
+func rawUsageCounts(u gjson.Result) (in, out, total int64, ok bool) {
+	if !u.IsObject() {
+		return 0, 0, 0, false
+	}
+	var counts [5]gjson.Result // the values of usageKeys, the last of repeated keys
+	u.ForEach(func(key, v gjson.Result) bool {
 		for i, k := range usageKeys {
-			if key == k {
+			if key.Str == k {
 				counts[i] = v
 			}
 		}
 		return true
-	}) != nil {
-		return 0, 0, 0, false
-	}
+	})
 	count := func(i int) (int64, bool) {
-		if jsonscan.KindOf(counts[i]) != jsonscan.KindNumber {
+		if counts[i].Type != gjson.Number {
 			return 0, false
 		}
-		return tokenInt(json.Number(counts[i]))
+		return tokenInt(json.Number(counts[i].Raw))
 	}
 	in, okIn := firstCount(count, 0, 1)
 	out, okOut := firstCount(count, 2, 3)

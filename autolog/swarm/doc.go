@@ -62,7 +62,7 @@
 //	    TOOL process_refund OK
 //	    CHAT_MODEL Completions OK
 //
-// Inputs and outputs follow core's content capture (AGENTLENS_CAPTURE_CONTENT), which
+// Inputs and outputs follow the SDK's content capture (AGENTLENS_CAPTURE_CONTENT), which
 // [WithCaptureContent](false) can turn off for these spans. Tracing never changes a run: the
 // runtime returns the same messages, agent and context variables with and without it.
 package swarm

@@ -3,12 +3,14 @@ package swarm
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"sync"
 	"sync/atomic"
 
 	goopenai "github.com/sashabaranov/go-openai"
 
 	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/core/instrument"
 	"github.com/agentlens/agentlens/spantypes"
 	swarmrt "github.com/agentlens/agentlens/swarm"
 )
@@ -37,7 +39,7 @@ var _ swarmrt.Observer = (*observer)(nil)
 
 // content reports whether inputs and outputs are recorded.
 func (o *observer) content() bool {
-	return core.CaptureContentEnabled() && (o.cfg.captureContent == nil || *o.cfg.captureContent)
+	return instrument.CaptureContent() && (o.cfg.captureContent == nil || *o.cfg.captureContent)
 }
 
 // frame is what a Start method leaves in the context it returns: the span it started, and
@@ -230,7 +232,7 @@ func (o *observer) ToolCallStart(ctx context.Context, e swarmrt.ToolCallStart) c
 	}
 	ctx, span := core.StartSpan(ctx, e.Name, core.WithSpanType(spantypes.Tool), core.WithAttributes(attrs))
 	if st.content && e.Arguments != "" {
-		span.SetInputs(jsonOrText(e.Arguments, true))
+		setJSONOrText(span, instrument.SetRawInputs, span.SetInputs, e.Arguments, true)
 	}
 	tf := &frame{obs: o, kind: toolFrame, run: st, span: span}
 	st.add(tf)
@@ -245,7 +247,7 @@ func (o *observer) ToolCallEnd(ctx context.Context, e swarmrt.ToolCallEnd) {
 	}
 	f.run.remove(f)
 	if f.run.content {
-		f.span.SetOutputs(jsonOrText(e.Result, false))
+		setJSONOrText(f.span, instrument.SetRawOutputs, f.span.SetOutputs, e.Result, false)
 	}
 	if e.Handoff != nil && e.Handoff != e.Agent { // a handoff to the active agent is none
 		f.span.SetAttributes(map[string]any{KeyHandoffSourceName: agentName(e.Agent), KeyHandoffTargetName: agentName(e.Handoff)})
@@ -262,25 +264,20 @@ func agentName(a *swarmrt.Agent) string {
 	return a.Name
 }
 
-// jsonOrText records s as JSON when it is a JSON object or array (or, with anyJSON, any JSON
-// value), else as a string.
-func jsonOrText(s string, anyJSON bool) any {
-	b := []byte(s)
-	if json.Valid(b) {
+// setJSONOrText records s with setRaw as JSON when it is a JSON object or array (or, with
+// anyJSON, any JSON value), else with set as a string.
+func setJSONOrText(span *core.Span, setRaw func(*core.Span, string), set func(any), s string, anyJSON bool) {
+	if json.Valid([]byte(s)) {
 		if anyJSON {
-			return core.JSONText(b)
+			setRaw(span, s)
+			return
 		}
-		for _, c := range b {
-			switch c {
-			case ' ', '\t', '\r', '\n':
-				continue
-			case '{', '[':
-				return core.JSONText(b)
-			}
-			break
+		if t := strings.TrimLeft(s, " \t\r\n"); t != "" && (t[0] == '{' || t[0] == '[') {
+			setRaw(span, s)
+			return
 		}
 	}
-	return s
+	set(s)
 }
 
 func nonNilMessages(m []goopenai.ChatCompletionMessage) []goopenai.ChatCompletionMessage {

@@ -2,9 +2,6 @@ package swarm
 
 import "github.com/agentlens/agentlens/autolog"
 
-// ScopeName is the instrumentation scope of this adapter.
-const ScopeName = "github.com/agentlens/agentlens/autolog/swarm"
-
 // RunSpanName is the name of the CHAIN span of a run.
 const RunSpanName = "swarm.run"
 
@@ -21,7 +18,7 @@ const (
 const HandoffEventName = "handoff"
 
 type config struct {
-	captureContent *bool // nil: core's setting
+	captureContent *bool // nil: the SDK's setting
 }
 
 // Option configures Observer and Autolog.
@@ -34,7 +31,7 @@ type optionFunc func(*config)
 func (f optionFunc) apply(c *config) { f(c) }
 
 // WithCaptureContent turns the recording of messages, context variables, function arguments
-// and results on or off for these spans (default: core's setting, AGENTLENS_CAPTURE_CONTENT;
+// and results on or off for these spans (default: the SDK's setting, AGENTLENS_CAPTURE_CONTENT;
 // it cannot turn on what core turned off).
 func WithCaptureContent(on bool) Option {
 	return optionFunc(func(c *config) { c.captureContent = &on })

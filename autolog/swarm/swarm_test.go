@@ -15,6 +15,7 @@ import (
 	"github.com/agentlens/agentlens/autolog"
 	swarmautolog "github.com/agentlens/agentlens/autolog/swarm"
 	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/core/sdk"
 	"github.com/agentlens/agentlens/core/tracedata"
 	"github.com/agentlens/agentlens/spantypes"
 	"github.com/agentlens/agentlens/swarm"
@@ -742,8 +743,8 @@ func TestConcurrentRuns(t *testing.T) {
 func TestTracingOff(t *testing.T) {
 	rec := tracetest.Capture(t)
 	useAutolog(t)
-	core.Disable()
-	defer core.Enable()
+	sdk.Disable()
+	defer sdk.Enable()
 	resp, _, err := mixed().run(t, true, true)
 	if err != nil {
 		t.Fatal(err)

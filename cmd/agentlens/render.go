@@ -21,7 +21,7 @@ const (
 	nameWidth    = 40
 	previewWidth = 60
 	detailWidth  = 100
-	errorWidth   = 120 // as core.FormatTree
+	errorWidth   = 120 // as sdk.FormatTree
 )
 
 const startLayout = "2006-01-02 15:04:05"
@@ -70,7 +70,7 @@ func totalTokens(t *tracedata.TraceInfo) string {
 	return strconv.FormatInt(u.TotalTokens, 10)
 }
 
-// writeTree prints a trace as core.FormatTree does (a header line, then one line per span,
+// writeTree prints a trace as sdk.FormatTree does (a header line, then one line per span,
 // indented under its parent), with up to two detail lines under each span: its inputs and
 // outputs as JSON. The detail lines continue the tree's vertical guides, and a "│" links a
 // span's details to its children.

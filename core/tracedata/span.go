@@ -3,11 +3,12 @@ package tracedata
 import (
 	"encoding/json"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/tidwall/gjson"
+
 	"github.com/agentlens/agentlens/internal/jsonenc"
-	"github.com/agentlens/agentlens/internal/jsonscan"
+	"github.com/agentlens/agentlens/internal/jsontext"
 	"github.com/agentlens/agentlens/spantypes"
 )
 
@@ -114,11 +115,14 @@ func (s *Span) TokenUsage() (TokenUsage, bool) {
 // parseTokenUsage reads a token usage object in place (this runs for every span of every
 // trace): the three counts, each an integer or null; anything else is not a usage.
 func parseTokenUsage(js string) (TokenUsage, bool) {
+	obj, ok := jsontext.Object(js)
+	if !ok {
+		return TokenUsage{}, false
+	}
 	var u TokenUsage
-	ok := true
-	err := jsonscan.Object(js, func(key, v string) bool {
+	obj.ForEach(func(key, v gjson.Result) bool {
 		var n *int64
-		switch key {
+		switch key.Str {
 		case "input_tokens":
 			n = &u.InputTokens
 		case "output_tokens":
@@ -128,17 +132,17 @@ func parseTokenUsage(js string) (TokenUsage, bool) {
 		default:
 			return true
 		}
-		switch jsonscan.KindOf(v) {
-		case jsonscan.KindNull:
-		case jsonscan.KindNumber:
-			i, err := strconv.ParseInt(v, 10, 64)
+		switch v.Type {
+		case gjson.Null:
+		case gjson.Number:
+			i, err := strconv.ParseInt(v.Raw, 10, 64)
 			*n, ok = i, err == nil
 		default:
 			ok = false
 		}
 		return ok
 	})
-	if err != nil || !ok || jsonscan.KindOf(strings.TrimLeft(js, " \t\r\n")) != jsonscan.KindObject {
+	if !ok {
 		return TokenUsage{}, false
 	}
 	return u, true

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/core/sdk"
 	"github.com/agentlens/agentlens/spantypes"
 )
 
@@ -147,13 +148,13 @@ func answer(ctx context.Context, question string) (string, error) {
 func main() {
 	// Traces go to the local store (./agentlens.db unless AGENTLENS_STORE says otherwise)
 	// and, for this demo, are also printed as trees.
-	if err := core.Configure(core.WithDestinations(core.NewConsoleDestination(os.Stdout))); err != nil {
+	if err := sdk.Configure(sdk.WithDestinations(sdk.NewConsoleDestination(os.Stdout))); err != nil {
 		log.Fatal(err)
 	}
 	defer func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		if err := core.Shutdown(ctx); err != nil {
+		if err := sdk.Shutdown(ctx); err != nil {
 			log.Print(err)
 		}
 	}()
@@ -163,16 +164,16 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Println("answer:", text)
-	if err := core.Flush(context.Background()); err != nil {
+	if err := sdk.Flush(context.Background()); err != nil {
 		log.Fatal(err)
 	}
-	id := core.LastActiveTraceID()
-	t, err := core.GetTrace(context.Background(), id)
+	id := sdk.LastActiveTraceID()
+	t, err := sdk.GetTrace(context.Background(), id)
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("request preview: %q\nresponse preview: %q\n", t.Info.RequestPreview, t.Info.ResponsePreview)
-	if st := core.LocalStore(); st != nil {
+	if st := sdk.LocalStore(); st != nil {
 		fmt.Printf("\nstored in %s; see it again with:\n  go run ./cmd/agentlens --store %s traces show %s\n", st.Path(), st.Path(), id)
 	}
 }

@@ -26,6 +26,7 @@ import (
 
 	"github.com/agentlens/agentlens/autolog/openai"
 	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/core/sdk"
 	"github.com/agentlens/agentlens/recordings"
 	"github.com/agentlens/agentlens/spantypes"
 )
@@ -60,7 +61,7 @@ func main() {
 	// Shutdown writes the traces still queued to the local store: it must run before the
 	// program exits, also when run failed.
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	if serr := core.Shutdown(ctx); serr != nil {
+	if serr := sdk.Shutdown(ctx); serr != nil {
 		fmt.Fprintln(os.Stderr, "rag: shutdown:", serr)
 	}
 	cancel()
@@ -94,16 +95,16 @@ func runWith(ctx context.Context, out io.Writer, recOpts recordings.Options) (er
 		return err
 	}
 
-	if err := core.Flush(ctx); err != nil {
+	if err := sdk.Flush(ctx); err != nil {
 		return err
 	}
-	id := core.LastActiveTraceID()
-	t, err := core.GetTrace(ctx, id)
+	id := sdk.LastActiveTraceID()
+	t, err := sdk.GetTrace(ctx, id)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\n%s", core.FormatTree(t))
-	if st := core.LocalStore(); st != nil {
+	fmt.Fprintf(out, "\n%s", sdk.FormatTree(t))
+	if st := sdk.LocalStore(); st != nil {
 		fmt.Fprintf(out, "\nstored in %s; see it again with:\n  go run ./cmd/agentlens --store %s traces show %s\n",
 			st.Path(), st.Path(), id)
 	}

@@ -1,0 +1,215 @@
+package openai
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/core/instrument"
+	"github.com/agentlens/agentlens/internal/jsonenc"
+	"github.com/agentlens/agentlens/internal/jsontext"
+	"github.com/agentlens/agentlens/internal/sse"
+	"github.com/agentlens/agentlens/spantypes"
+)
+
+// streamSink keeps the bytes of a streamed response as the caller reads them, with the time
+// each piece arrived, and leaves everything else to the export goroutine: there the bytes are
+// split into server-sent events, each event becomes a chunk event at the time its last byte
+// arrived, and the chunks are assembled into the response a non-streamed call returns.
+type streamSink struct {
+	c *call
+	*streamBuffer
+	limit    int  // how many bytes to keep: maxStreamBytes when the stream began
+	overflow bool // the stream outgrew limit; the rest was not kept
+}
+
+// streamBuffer holds the bytes of a stream and when each piece arrived.
+type streamBuffer struct {
+	buf   []byte
+	reads []streamRead
+}
+
+// streamRead marks one read: the offset in buf where it ended, and when it happened.
+type streamRead struct {
+	end int
+	at  time.Time
+}
+
+// streamBuffers recycles stream buffers once their stream is exported.
+var streamBuffers = sync.Pool{New: func() any { return new(streamBuffer) }}
+
+// maxStreamBytes bounds how much of a stream is kept for its span (a variable for tests).
+var maxStreamBytes = 64 << 20
+
+// maxEventBytes bounds one server-sent event.
+const maxEventBytes = 8 << 20
+
+func (c *call) newStreamSink() *streamSink {
+	return &streamSink{c: c, streamBuffer: streamBuffers.Get().(*streamBuffer), limit: maxStreamBytes}
+}
+
+func (s *streamSink) data(p []byte) {
+	if s.overflow {
+		return
+	}
+	if len(s.buf)+len(p) > s.limit {
+		s.overflow = true
+		return
+	}
+	s.buf = append(s.buf, p...)
+	s.reads = append(s.reads, streamRead{end: len(s.buf), at: time.Now()})
+}
+
+func (s *streamSink) end(err error, closed bool) {
+	c := s.c
+	defer c.end()
+	if err != nil && !s.sentAPIError() {
+		// A read error ends the stream; an error the server sent in it, recorded on
+		// export, tells more (and comes first).
+		c.recordError(err)
+	}
+	instrument.OnExport(c.span, func(sp *instrument.FinishedSpan) { s.export(sp, err, closed) })
+}
+
+// export splits the stream into events, records them and assembles the response, on the
+// export goroutine. err and closed tell how the stream ended (see sink.end).
+func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool) {
+	defer s.release()
+	c := s.c
+	var (
+		asm      streamAssembler
+		at       time.Time // when the piece being split arrived
+		firstAt  time.Time
+		sawDone  bool
+		terminal bool // the Responses API's terminal event came
+		// apiErr holds an error the server sent inside the stream ({"error": {...}}).
+		apiErrType, apiErrMsg string
+	)
+	switch c.ep {
+	case chatCompletions:
+		asm = new(chatStream)
+	case completions:
+		asm = new(completionStream)
+	default:
+		asm = new(responsesStream)
+	}
+	parser := sse.NewParser(maxEventBytes, func(ev sse.Event) {
+		if firstAt.IsZero() {
+			firstAt = at
+		}
+		if ev.Data == "[DONE]" {
+			sawDone = true
+			return
+		}
+		if c.ep == responses {
+			switch ev.Event {
+			case "response.completed", "response.incomplete", "response.failed", "error":
+				terminal = true
+			}
+		} else if typ, msg := streamAPIError(ev.Data); typ != "" || msg != "" {
+			if apiErrType == "" && apiErrMsg == "" {
+				apiErrType, apiErrMsg = typ, msg
+			}
+			return
+		}
+		var value string
+		if c.content {
+			value = ev.Data
+		}
+		if err := asm.add(ev.Event, ev.Data); err != nil {
+			instrument.ReportError("autolog/openai", fmt.Errorf("parsing a stream chunk: %w", err))
+			if c.content && !jsontext.Valid(ev.Data) {
+				value = jsonenc.String(ev.Data) // recorded as a JSON string
+			}
+		}
+		sp.AddChunk(at, value)
+	})
+	start := 0
+	for _, r := range s.reads {
+		at = r.at
+		parser.Write(s.buf[start:r.end])
+		start = r.end
+	}
+	if err == nil && !closed && !s.overflow {
+		// A clean end of the body: an event the server did not finish with a blank line
+		// still counts. After a read error or an early close, a partial event does not.
+		parser.Close()
+	}
+
+	if !firstAt.IsZero() {
+		sp.SetAttribute(spantypes.KeyTimeToFirstTokenMS, firstAt.Sub(c.started).Milliseconds())
+	}
+	complete := sawDone
+	if c.ep == responses {
+		complete = terminal
+	}
+	switch {
+	case apiErrType != "" || apiErrMsg != "":
+		if c.own {
+			sp.RecordException(apiErrType, apiErrMsg)
+		}
+	case err != nil:
+		// Recorded as the caller met it.
+	case s.overflow:
+		instrument.ReportError("autolog/openai", fmt.Errorf("a stream outgrew %d bytes: chunks after that are not recorded", s.limit))
+	case closed && !complete:
+		sp.SetAttribute(spantypes.KeyStreamCancelled, true)
+	case !complete && c.own:
+		sp.RecordException("IncompleteStream", "the stream ended before the model finished ("+strconv.Itoa(sp.Chunks())+" chunks)")
+	}
+
+	assembled := asm.response()
+	if r, ok := asm.(*responsesStream); ok {
+		if typ, msg, failed := r.failed(); failed && c.own {
+			sp.RecordException(typ, msg)
+		}
+	}
+	if c.own && c.content && sp.Chunks() > 0 {
+		sp.SetAttribute(spantypes.KeySpanOutputs, assembled)
+	}
+	model, _ := assembled["model"].(string)
+	id, _ := assembled["id"].(string)
+	setResponse(sp, model, id, finishReasons(assembled))
+	usage, _ := assembled["usage"].(map[string]any)
+	if in, out, total, ok := usageCounts(usage); ok {
+		sp.SetTokenUsage(core.TokenUsage{InputTokens: in, OutputTokens: out, TotalTokens: total})
+	}
+}
+
+// sentAPIError reports whether the stream so far holds an error the server sent in it. It
+// splits the events on the caller's goroutine, so it is only for the path of a failed read.
+func (s *streamSink) sentAPIError() bool {
+	if s.c.ep == responses {
+		return false
+	}
+	found := false
+	parser := sse.NewParser(maxEventBytes, func(ev sse.Event) {
+		if typ, msg := streamAPIError(ev.Data); typ != "" || msg != "" {
+			found = true
+		}
+	})
+	_, _ = parser.Write(s.buf)
+	return found
+}
+
+// streamAPIError reads an error the server sent as a stream event ({"error": {...}}).
+func streamAPIError(data string) (typ, msg string) {
+	if !strings.HasPrefix(data, `{"error"`) {
+		return "", ""
+	}
+	return apiError(data)
+}
+
+// release hands the stream's buffer back for reuse, unless it grew too big to keep.
+func (s *streamSink) release() {
+	b := s.streamBuffer
+	s.streamBuffer = nil
+	if cap(b.buf) > 1<<20 || cap(b.reads) > 1<<14 {
+		return
+	}
+	b.buf, b.reads = b.buf[:0], b.reads[:0]
+	streamBuffers.Put(b)
+}

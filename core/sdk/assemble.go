@@ -1,0 +1,131 @@
+package sdk
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/internal/live"
+	"github.com/agentlens/agentlens/internal/termtext"
+	"github.com/agentlens/agentlens/spantypes"
+)
+
+// Limits of trace-level fields, as MLflow sets them.
+const (
+	previewMaxChars  = 1000
+	metadataMaxChars = 250
+)
+
+// assemble turns a completed trace into a finished Trace: it reads the spans that ended,
+// runs the redaction hook and computes the TraceInfo. It runs on the export goroutine.
+func (rt *runtime) assemble(lt *live.Trace) (t *tracedata.Trace, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			t, err = nil, fmt.Errorf("assembling trace %s panicked: %v", lt.ID(), r)
+		}
+	}()
+	spans, update := lt.Assemble()
+	t = &tracedata.Trace{Spans: spans}
+	if rt.cfg.redact != nil {
+		for i := range t.Spans {
+			if err := redact(rt.cfg.redact, &t.Spans[i]); err != nil {
+				return nil, fmt.Errorf("trace %s dropped: %w", lt.ID(), err)
+			}
+		}
+	}
+	rt.fillInfo(t, lt.ID(), &update)
+	return t, nil
+}
+
+func redact(hook func(*tracedata.Span), s *tracedata.Span) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("redaction hook panicked on span %s: %v", s.SpanID, r)
+		}
+	}()
+	hook(s)
+	return nil
+}
+
+// fillInfo computes the TraceInfo of an assembled trace.
+func (rt *runtime) fillInfo(t *tracedata.Trace, id string, up *live.Update) {
+	info := &t.Info
+	info.TraceID = id
+	info.ExperimentID = rt.cfg.experimentID
+	info.ClientRequestID = up.ClientRequestID
+	info.State = tracedata.StateOK
+	info.Metadata = make(map[string]string, 8+len(up.Metadata))
+	info.Tags = make(map[string]string, 1+len(up.Tags))
+
+	root := t.RootSpan()
+	if root != nil {
+		info.TimestampMS = root.StartTimeUnixNano / 1e6
+		info.ExecutionTimeMS = (root.EndTimeUnixNano - root.StartTimeUnixNano) / 1e6
+		if root.Status.Code == tracedata.StatusError {
+			info.State = tracedata.StateError
+		}
+		info.Tags[spantypes.TagTraceName] = root.Name
+		if in, ok := root.Attributes[spantypes.KeySpanInputs]; ok {
+			info.RequestPreview = RequestPreview(in)
+			info.Metadata[spantypes.MetaTraceInputs] = termtext.Truncate(in, metadataMaxChars)
+		}
+		if out, ok := root.Attributes[spantypes.KeySpanOutputs]; ok {
+			info.ResponsePreview = ResponsePreview(out)
+			info.Metadata[spantypes.MetaTraceOutputs] = termtext.Truncate(out, metadataMaxChars)
+		}
+	}
+	if up.State != "" {
+		info.State = up.State
+	}
+	if up.RequestPreview != "" {
+		info.RequestPreview = termtext.Truncate(up.RequestPreview, previewMaxChars)
+	}
+	if up.ResponsePreview != "" {
+		info.ResponsePreview = termtext.Truncate(up.ResponsePreview, previewMaxChars)
+	}
+	for k, v := range up.Tags {
+		info.Tags[k] = v
+	}
+	for k, v := range up.Metadata {
+		info.Metadata[k] = v
+	}
+	info.Metadata[spantypes.MetaSchemaVersion] = "3"
+	if u, ok := t.TokenUsage(); ok {
+		var buf [96]byte
+		info.Metadata[spantypes.MetaTokenUsage] = string(u.AppendJSON(buf[:0]))
+	}
+	info.Metadata[spantypes.MetaSizeStats] = sizeStats(t)
+}
+
+// sizeStats measures the trace as MLflow does: the JSON size of the whole trace and of each
+// span, with the largest span and the quartiles.
+func sizeStats(t *tracedata.Trace) string {
+	sizes := make([]int, len(t.Spans))
+	total := 0
+	for i := range t.Spans {
+		sizes[i] = t.Spans[i].JSONSize()
+		total += sizes[i] + 1 // and a comma or the closing bracket
+	}
+	total += len(`{"info":`) + t.Info.JSONSize() + len(`,"data":{"spans":[`) + len("}}")
+	if len(sizes) == 0 {
+		total++ // the closing bracket
+	}
+	slices.Sort(sizes)
+	pct := func(p float64) int {
+		if len(sizes) == 0 {
+			return 0
+		}
+		return sizes[int(p*float64(len(sizes)-1)+0.5)]
+	}
+	maxSize := 0
+	if len(sizes) > 0 {
+		maxSize = sizes[len(sizes)-1]
+	}
+	return `{"total_size_bytes":` + strconv.Itoa(total) +
+		`,"num_spans":` + strconv.Itoa(len(sizes)) +
+		`,"max":` + strconv.Itoa(maxSize) +
+		`,"p25":` + strconv.Itoa(pct(0.25)) +
+		`,"p50":` + strconv.Itoa(pct(0.5)) +
+		`,"p75":` + strconv.Itoa(pct(0.75)) + `}`
+}

@@ -1,0 +1,35 @@
+// Package sdk is the agentlens SDK that applications link: it configures tracing, assembles
+// the traces that packages core and core/instrument record into MLflow traces, and sends them
+// to destinations through bounded queues that never block the traced code. Importing it
+// installs it: the first span then configures tracing from the environment, and traces go to
+// the local store (./agentlens.db) unless AGENTLENS_STORE says otherwise.
+//
+//	func main() {
+//		defer sdk.Shutdown(context.Background()) // writes the traces still queued
+//		undo := openai.Autolog()
+//		defer undo()
+//		...
+//	}
+//
+// # Configuration
+//
+// Configure is optional; without it the first span configures tracing from the environment
+// (AGENTLENS_STORE, AGENTLENS_CAPTURE_CONTENT, AGENTLENS_MAX_PAYLOAD_BYTES,
+// MLFLOW_TRACE_SAMPLING_RATIO, MLFLOW_TRACE_TIMEOUT_SECONDS, MLFLOW_EXPERIMENT_ID,
+// MLFLOW_EXPERIMENT_NAME). Options win over the environment. Disable turns tracing off at
+// once. Flush and Shutdown drain the pipeline.
+//
+// # Traces
+//
+// Completing a trace computes its TraceInfo as MLflow does (state, previews, token usage,
+// size statistics, metadata, tags) on the export goroutine; then each Destination gets it.
+// GetTrace reads a finished trace back from the first destination that can (the local
+// store), and SearchTraces, SetTraceTag, DeleteTraceTag and DeleteTraces work on the local
+// store; nothing finished is kept in memory. Internal failures never reach the traced code:
+// they are logged once per kind and counted (GetStats).
+//
+// # Without SQLite
+//
+// A program that sends its traces only elsewhere leaves SQLite out by building with
+// -tags agentlens_nostore; the local store and its functions are then not there.
+package sdk

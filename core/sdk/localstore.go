@@ -1,0 +1,98 @@
+//go:build !agentlens_nostore
+
+package sdk
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/agentlens/agentlens/core/store"
+)
+
+// defaultStorePath is where the local store lives when AGENTLENS_STORE is not set.
+const defaultStorePath = "agentlens.db"
+
+// localStore is the local trace store as the runtime uses it.
+type localStore = *store.Store
+
+// openLocalStore opens the store cfg names, nil when it is off, and resolves an experiment
+// name to its id (creating the experiment).
+func openLocalStore(cfg *config) (localStore, error) {
+	if cfg.storePath == "" {
+		if cfg.experimentName != "" {
+			return nil, fmt.Errorf("agentlens: experiment name %q needs the local store, which is off", cfg.experimentName)
+		}
+		return nil, nil
+	}
+	st, err := store.Open(cfg.storePath)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.experimentName != "" {
+		exp, err := st.EnsureExperiment(context.Background(), cfg.experimentName)
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		cfg.experimentID = exp.ID
+	}
+	return st, nil
+}
+
+// ErrNoStore is returned (wrapped) by the store functions when the local store is off.
+var ErrNoStore = fmt.Errorf("no local store (AGENTLENS_STORE is off)")
+
+// LocalStore returns the local trace store of the current configuration, or nil when it is
+// off. Use it to read traces back (SearchTraces, SetTraceTag, DeleteTraceTag and DeleteTraces
+// also reach it, after flushing).
+func LocalStore() *store.Store { return current().store }
+
+// flushedStore returns the store of the current configuration, after the traces finished so
+// far have reached it.
+func flushedStore(ctx context.Context) (*store.Store, error) {
+	rt := current()
+	if rt.store == nil {
+		return nil, fmt.Errorf("agentlens: %w", ErrNoStore)
+	}
+	if err := rt.exp.flush(ctx); err != nil {
+		return nil, err
+	}
+	return rt.store, nil
+}
+
+// SearchTraces searches the local store with MLflow's filter grammar; see store.SearchOptions.
+// Traces finished before the call are included.
+func SearchTraces(ctx context.Context, o store.SearchOptions) (store.SearchResult, error) {
+	st, err := flushedStore(ctx)
+	if err != nil {
+		return store.SearchResult{}, err
+	}
+	return st.SearchTraces(ctx, o)
+}
+
+// DeleteTraces deletes traces from the local store, by age or by ids, and returns how many.
+func DeleteTraces(ctx context.Context, o store.DeleteOptions) (int, error) {
+	st, err := flushedStore(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return st.DeleteTraces(ctx, o)
+}
+
+// SetTraceTag sets a tag of a trace in the local store.
+func SetTraceTag(ctx context.Context, traceID, key, value string) error {
+	st, err := flushedStore(ctx)
+	if err != nil {
+		return err
+	}
+	return st.SetTraceTag(ctx, traceID, key, value)
+}
+
+// DeleteTraceTag removes a tag of a trace in the local store.
+func DeleteTraceTag(ctx context.Context, traceID, key string) error {
+	st, err := flushedStore(ctx)
+	if err != nil {
+		return err
+	}
+	return st.DeleteTraceTag(ctx, traceID, key)
+}

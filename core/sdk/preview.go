@@ -1,0 +1,181 @@
+package sdk
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/agentlens/agentlens/internal/termtext"
+)
+
+// RequestPreview summarises a root span's inputs (JSON text) as MLflow does: for chat-shaped
+// inputs (OpenAI "messages", Responses API "input", or either under "request"), the text of
+// the last user message; otherwise the JSON itself. At most 1000 characters, ending in "..."
+// when cut.
+func RequestPreview(inputsJSON string) string { return preview(inputsJSON, "user") }
+
+// ResponsePreview summarises a root span's outputs like RequestPreview, taking the
+// assistant's message of chat-shaped outputs (OpenAI "choices", Responses API "output").
+func ResponsePreview(outputsJSON string) string { return preview(outputsJSON, "assistant") }
+
+func preview(js, role string) string {
+	content := js
+	switch {
+	// Only chat shapes need reading, and every chat message has a "role".
+	case len(js) > 0 && js[0] == '{' && strings.Contains(js, `"role"`):
+		if text, ok := chatText(gjson.Parse(js), role, 0); ok && text != "" {
+			content = text
+		}
+	case len(js) > 1 && js[0] == '"' && js[len(js)-1] == '"' && plainJSONText(js[1:len(js)-1]):
+		content = js[1 : len(js)-1] // a JSON string without escapes is its text, quoted
+	case len(js) > 0 && js[0] == '"':
+		// A plain string input reads better without its JSON quotes.
+		var s string
+		if json.Unmarshal([]byte(js), &s) == nil {
+			content = s
+		}
+	}
+	return termtext.Truncate(content, previewMaxChars)
+}
+
+// chatText returns the text of the last message with the role (or of the last message) of a
+// chat-shaped object, and whether the object had messages: OpenAI "messages" and "choices",
+// the Responses API's "input" and "output", or either under "request". Fields of unexpected
+// types are passed over; of a repeated key, the last one counts.
+func chatText(obj gjson.Result, role string, depth int) (string, bool) {
+	var messages, choices, input, output, request gjson.Result
+	obj.ForEach(func(key, v gjson.Result) bool {
+		switch key.Str {
+		case "messages":
+			messages = v
+		case "choices":
+			choices = v
+		case "input":
+			input = v
+		case "output":
+			output = v
+		case "request":
+			request = v
+		}
+		return true
+	})
+	if content, ok := lastMessage(messages, role); ok {
+		return messageText(content), true
+	}
+	if choices.IsArray() {
+		var first gjson.Result
+		choices.ForEach(func(_, ch gjson.Result) bool { first = ch; return false })
+		if _, content, ok := asMessage(member(first, "message")); ok {
+			return messageText(content), true
+		}
+	}
+	if content, ok := lastMessage(input, role); ok {
+		return messageText(content), true
+	}
+	if content, ok := lastMessage(output, role); ok {
+		return messageText(content), true
+	}
+	if request.IsObject() && depth < 2 {
+		return chatText(request, role, depth+1)
+	}
+	return "", false
+}
+
+// member returns the last member named key of obj, which may be of any type.
+func member(obj gjson.Result, key string) gjson.Result {
+	var out gjson.Result
+	if obj.IsObject() {
+		obj.ForEach(func(k, v gjson.Result) bool {
+			if k.Str == key {
+				out = v
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// lastMessage returns the content of the last message with the role in a JSON array, or of
+// the last message of all; ok is false when the array holds no message.
+func lastMessage(list gjson.Result, role string) (content gjson.Result, ok bool) {
+	if !list.IsArray() {
+		return gjson.Result{}, false
+	}
+	var last, lastWithRole gjson.Result
+	var found, foundRole bool
+	list.ForEach(func(_, item gjson.Result) bool {
+		if r, c, ok := asMessage(item); ok {
+			last, found = c, true
+			if r == role {
+				lastWithRole, foundRole = c, true
+			}
+		}
+		return true
+	})
+	if foundRole {
+		return lastWithRole, true
+	}
+	return last, found
+}
+
+// asMessage reads a message: an object with a string "role" and a "content".
+func asMessage(msg gjson.Result) (role string, content gjson.Result, ok bool) {
+	if !msg.IsObject() {
+		return "", gjson.Result{}, false
+	}
+	hasRole := false
+	msg.ForEach(func(key, v gjson.Result) bool {
+		switch key.Str {
+		case "role":
+			hasRole = v.Type == gjson.String
+			role = v.Str
+		case "content":
+			content = v
+		}
+		return true
+	})
+	return role, content, hasRole && content.Exists()
+}
+
+// messageText returns a message's text: its string content, or its first text part.
+func messageText(content gjson.Result) string {
+	switch {
+	case content.Type == gjson.String:
+		return content.Str
+	case content.IsArray():
+		var text string
+		content.ForEach(func(_, part gjson.Result) bool {
+			var typ, t string
+			hasText := false
+			part.ForEach(func(key, v gjson.Result) bool {
+				switch key.Str {
+				case "type":
+					typ = v.Str
+				case "text":
+					hasText = v.Type == gjson.String
+					t = v.Str
+				}
+				return true
+			})
+			if hasText && (typ == "text" || typ == "output_text" || typ == "input_text") {
+				text = t
+				return false
+			}
+			return true
+		})
+		return text
+	}
+	return ""
+}
+
+// plainJSONText reports whether s can sit between quotes as a JSON string unchanged: no
+// quote, backslash or control character.
+func plainJSONText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '"' || c == '\\' || c < 0x20 {
+			return false
+		}
+	}
+	return true
+}
