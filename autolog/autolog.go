@@ -23,7 +23,7 @@ import (
 
 // Config is what Enable's options set, handed to every adapter.
 type Config struct {
-	// CaptureContent, when set, overrides core's content capture for the adapters' spans:
+	// CaptureContent, when set, overrides the SDK's content capture for the adapters' spans:
 	// false records no prompts, completions or payloads.
 	CaptureContent *bool
 }
@@ -38,7 +38,7 @@ type optionFunc func(*Config)
 func (f optionFunc) apply(c *Config) { f(c) }
 
 // WithCaptureContent turns the recording of prompts, completions and other payloads on or
-// off for every adapter (default: core's setting, AGENTLENS_CAPTURE_CONTENT).
+// off for every adapter (default: the SDK's setting, AGENTLENS_CAPTURE_CONTENT).
 func WithCaptureContent(on bool) Option {
 	return optionFunc(func(c *Config) { c.CaptureContent = &on })
 }
@@ -50,7 +50,8 @@ type EnableFunc func(cfg Config) (undo func())
 var (
 	mu       sync.Mutex
 	adapters = map[string]EnableFunc{}
-	undos    = map[string]func(){}
+	// undos undo what Enable turned on, in the order it did.
+	undos []func()
 )
 
 // Register makes an adapter known under name. Adapters call it from init; registering a
@@ -64,10 +65,14 @@ func Register(name string, enable EnableFunc) {
 	adapters[name] = enable
 }
 
-// Registered lists the registered adapters, sorted.
+// Registered lists the registered adapters, sorted: the order Enable turns them on in.
 func Registered() []string {
 	mu.Lock()
 	defer mu.Unlock()
+	return registered()
+}
+
+func registered() []string {
 	names := make([]string, 0, len(adapters))
 	for n := range adapters {
 		names = append(names, n)
@@ -76,8 +81,9 @@ func Registered() []string {
 	return names
 }
 
-// Enable turns on every registered adapter and returns a function that turns them off
-// again (as Disable does). Enabling twice re-applies the options.
+// Enable turns on every registered adapter, in the order of their names, and returns a
+// function that turns them off again (as Disable does). Enabling again first undoes what the
+// previous Enable did, then enables with the new options.
 func Enable(opts ...Option) (undo func()) {
 	var cfg Config
 	for _, o := range opts {
@@ -87,21 +93,24 @@ func Enable(opts ...Option) (undo func()) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	for name, enable := range adapters {
-		if u, ok := undos[name]; ok {
-			u()
-		}
-		undos[name] = enable(cfg)
+	disable()
+	for _, name := range registered() {
+		undos = append(undos, adapters[name](cfg))
 	}
 	return Disable
 }
 
-// Disable turns off every adapter Enable turned on.
+// Disable turns off every adapter Enable turned on, in the reverse of the order it turned
+// them on.
 func Disable() {
 	mu.Lock()
 	defer mu.Unlock()
-	for name, u := range undos {
-		u()
-		delete(undos, name)
+	disable()
+}
+
+func disable() {
+	for i := len(undos) - 1; i >= 0; i-- {
+		undos[i]()
 	}
+	undos = nil
 }

@@ -2,6 +2,7 @@ package autolog_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/agentlens/agentlens/autolog"
@@ -39,4 +40,29 @@ func TestEnableDisable(t *testing.T) {
 		}
 	}()
 	autolog.Register("fake-test-adapter", func(autolog.Config) func() { return func() {} })
+}
+
+func TestEnableInNameOrderUndoInReverse(t *testing.T) {
+	var log []string
+	for _, name := range []string{"order-test-c", "order-test-a", "order-test-b"} {
+		autolog.Register(name, func(autolog.Config) func() {
+			log = append(log, "enable "+name)
+			return func() { log = append(log, "undo "+name) }
+		})
+	}
+	undo := autolog.Enable()
+	undo()
+	var got []string
+	for _, l := range log {
+		if strings.Contains(l, "order-test-") {
+			got = append(got, l)
+		}
+	}
+	want := []string{
+		"enable order-test-a", "enable order-test-b", "enable order-test-c",
+		"undo order-test-c", "undo order-test-b", "undo order-test-a",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("order:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/agentlens/agentlens/autolog"
 	"github.com/agentlens/agentlens/autolog/openai"
+	"github.com/agentlens/agentlens/internal/defaulttransport"
 	"github.com/agentlens/agentlens/spantypes"
 	"github.com/agentlens/agentlens/tracetest"
 )
@@ -198,5 +199,55 @@ func TestAutologEnable(t *testing.T) {
 	}
 	if u, ok := span.TokenUsage(); !ok || u.TotalTokens != 49 {
 		t.Errorf("usage %+v %v", u, ok)
+	}
+}
+
+// passLayer is another adapter's layer on http.DefaultTransport (Gemini's, say).
+type passLayer struct {
+	next http.RoundTripper
+	hits *int
+}
+
+func (p passLayer) RoundTrip(r *http.Request) (*http.Response, error) {
+	*p.hits++
+	return p.next.RoundTrip(r)
+}
+
+func (p passLayer) Off() {}
+
+// TestAutologUndoUnderAnotherAdapter: another adapter wraps http.DefaultTransport after
+// Autolog; undoing Autolog takes only its layer out, and undoing the other restores the
+// original transport.
+func TestAutologUndoUnderAnotherAdapter(t *testing.T) {
+	orig := http.DefaultTransport
+	t.Cleanup(func() { http.DefaultTransport = orig })
+	srv := autologServer(t)
+	traces := tracetest.Capture(t)
+	chatBody := `{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}`
+
+	undo := openai.Autolog()
+	hits := 0
+	undoOther := defaulttransport.Install("other-test-adapter", func(base http.RoundTripper) defaulttransport.Layer {
+		return passLayer{next: base, hits: &hits}
+	})
+	doDefault(t, http.MethodPost, srv.URL+"/v1/chat/completions", chatBody)
+	if n := len(traces.Traces()); n != 1 || hits != 1 {
+		t.Fatalf("%d traces, %d passes through the other adapter; want 1, 1", n, hits)
+	}
+	undo()
+	if _, ok := http.DefaultTransport.(passLayer); !ok {
+		t.Fatalf("after undo http.DefaultTransport is %T, want the other adapter's layer", http.DefaultTransport)
+	}
+	if next := http.DefaultTransport.(passLayer).next; next != orig {
+		t.Fatalf("the other adapter's layer wraps %T, want the original transport", next)
+	}
+	traces.Reset()
+	doDefault(t, http.MethodPost, srv.URL+"/v1/chat/completions", chatBody)
+	if n := len(traces.Traces()); n != 0 || hits != 2 {
+		t.Errorf("after undo: %d traces, %d passes; want 0, 2", n, hits)
+	}
+	undoOther()
+	if http.DefaultTransport != orig {
+		t.Errorf("after both undos http.DefaultTransport is %T, not the original", http.DefaultTransport)
 	}
 }
