@@ -27,7 +27,7 @@ var (
 
 func benchOverride(b *testing.B) {
 	b.Helper()
-	// No destination: traces are assembled and kept in the recent-traces buffer only, so the
+	// No destination: traces are assembled and handed to no destination, so the
 	// figure is the cost to the traced code (export runs on its own goroutine).
 	restore, err := sdk.Override(sdk.WithQueueSize(1<<16), sdk.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	if err != nil {

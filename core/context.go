@@ -38,6 +38,9 @@ func Suppressed(ctx context.Context) bool { return live.Suppressed(ctx) }
 // OpenTelemetry instrumentation below it joins the same distributed trace. A root started
 // under a foreign OpenTelemetry span starts a new trace with a link to that span.
 func StartSpan(ctx context.Context, name string, opts ...SpanOption) (context.Context, *Span) {
+	if !live.Enabled() {
+		return ctx, (*Span)(live.Noop())
+	}
 	var cfg spanConfig
 	cfg.apply(opts)
 	ctx, s := live.Start(ctx, name, &cfg.start)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/agentlens/agentlens/core"
@@ -38,8 +37,23 @@ type streamRead struct {
 	at  time.Time
 }
 
-// streamBuffers recycles stream buffers once their stream is exported.
-var streamBuffers = sync.Pool{New: func() any { return new(streamBuffer) }}
+// streamBuffers keeps a few stream buffers for the next streams once theirs is exported. A
+// sync.Pool would let them go at every garbage collection, which a streaming program with
+// little else on its heap runs every few streams; so at most cap(streamBuffers) buffers of
+// up to maxPooledStream bytes each stay allocated between streams.
+var streamBuffers = make(chan *streamBuffer, 4)
+
+// maxPooledStream is the largest stream buffer kept for reuse.
+const maxPooledStream = 1 << 20
+
+func getStreamBuffer() *streamBuffer {
+	select {
+	case b := <-streamBuffers:
+		return b
+	default:
+		return new(streamBuffer)
+	}
+}
 
 // maxStreamBytes bounds how much of a stream is kept for its span (a variable for tests).
 var maxStreamBytes = 64 << 20
@@ -48,7 +62,7 @@ var maxStreamBytes = 64 << 20
 const maxEventBytes = 8 << 20
 
 func (c *call) newStreamSink() *streamSink {
-	return &streamSink{c: c, streamBuffer: streamBuffers.Get().(*streamBuffer), limit: maxStreamBytes}
+	return &streamSink{c: c, streamBuffer: getStreamBuffer(), limit: maxStreamBytes}
 }
 
 func (s *streamSink) data(p []byte) {
@@ -207,9 +221,12 @@ func streamAPIError(data string) (typ, msg string) {
 func (s *streamSink) release() {
 	b := s.streamBuffer
 	s.streamBuffer = nil
-	if cap(b.buf) > 1<<20 || cap(b.reads) > 1<<14 {
+	if cap(b.buf) > maxPooledStream || cap(b.reads) > 1<<14 {
 		return
 	}
 	b.buf, b.reads = b.buf[:0], b.reads[:0]
-	streamBuffers.Put(b)
+	select {
+	case streamBuffers <- b:
+	default:
+	}
 }

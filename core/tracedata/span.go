@@ -181,9 +181,13 @@ func (s *Span) RecordException(typ, message string, at int64) {
 
 // InsertEvents adds evs, which are in time order, among the span's events (also in time
 // order): each goes after the events that happened before it and before those that happened
-// at the same time or later. For OnExport hooks.
+// at the same time or later. The span may keep evs itself. For export hooks.
 func (s *Span) InsertEvents(evs []Event) {
 	if len(evs) == 0 {
+		return
+	}
+	if len(s.Events) == 0 {
+		s.Events = evs // nothing to merge with: the span takes evs as they are
 		return
 	}
 	old := s.Events
