@@ -265,6 +265,17 @@ func TestOTelSpanBetweenKeepsParent(t *testing.T) {
 	if c := tr.SearchSpans(core.SpanQuery{Name: "child"}); len(c) != 1 || c[0].ParentID != tr.RootSpan().SpanID {
 		t.Errorf("child not parented on root: %+v", c)
 	}
+	// The foreign span joined our distributed trace, as a sampled child of our root.
+	fro := f.(sdktrace.ReadOnlySpan)
+	if got := "tr-" + fro.SpanContext().TraceID().String(); got != tr.Info.TraceID {
+		t.Errorf("foreign span's trace %s, want %s", got, tr.Info.TraceID)
+	}
+	if got := fro.Parent().SpanID().String(); got != tr.RootSpan().SpanID {
+		t.Errorf("foreign span's parent %s, want the root %s", got, tr.RootSpan().SpanID)
+	}
+	if !fro.SpanContext().IsSampled() {
+		t.Error("foreign span under ours is not sampled")
+	}
 }
 
 func TestSpanTypeGetter(t *testing.T) {

@@ -1,3 +1,5 @@
+//go:build !agentlens_nostore
+
 package sdk_test
 
 import (
