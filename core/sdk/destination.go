@@ -17,8 +17,8 @@ import (
 // Export is called from one goroutine per destination, one trace at a time, in the order the
 // traces completed; it may block (the traced code never waits for it) but should honour ctx,
 // which is cancelled by Shutdown. The trace is shared with other destinations and must not be
-// modified. A destination may also implement Shutdown(ctx) error, called once by
-// Shutdown, and TraceReader, used by GetTrace.
+// modified. A destination may also implement Shutdown(ctx) error, called once by Shutdown,
+// and TraceReader, used by GetTrace.
 type Destination interface {
 	Export(ctx context.Context, t *tracedata.Trace) error
 }

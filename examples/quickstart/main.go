@@ -5,9 +5,9 @@
 //
 //	go run ./examples/quickstart
 //
-// It runs offline by default: the API's answers are replayed from
-// recordings/cassettes/examples/quickstart.yaml, so the run needs no key and no network and
-// gives the same answers every time. With OPENAI_API_KEY set it calls the real API instead,
+// It runs offline by default: it replays recordings/cassettes/examples/quickstart.yaml,
+// answers generated in the API's wire format by a local fake server, so the run needs no key
+// and no network and gives the same answers every time. With OPENAI_API_KEY set it calls the real API instead,
 // and with AGENTLENS_RECORD=1 as well it records the cassette anew.
 //
 // The trace is printed, and kept in the local store (./agentlens.db unless AGENTLENS_STORE
