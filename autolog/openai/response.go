@@ -93,7 +93,7 @@ func readResponseHead(body string) (h responseHead, ok bool) {
 		case "choices":
 			h.reasons = h.reasons[:0]
 			v.ForEach(func(_, ch gjson.Result) bool {
-				if r := member(ch, "finish_reason"); r.Type == gjson.String && r.Str != "" {
+				if r := jsontext.Member(ch, "finish_reason"); r.Type == gjson.String && r.Str != "" {
 					h.reasons = append(h.reasons, r.Str)
 				}
 				return true
@@ -169,12 +169,12 @@ func apiError(body string) (typ, msg string) {
 	if !ok {
 		return "", ""
 	}
-	e := member(obj, "error")
+	e := jsontext.Member(obj, "error")
 	if !e.IsObject() {
 		return "", ""
 	}
-	code := member(e, "code")
-	typ = stringOf(member(e, "type"), "")
+	code := jsontext.Member(e, "code")
+	typ = stringOf(jsontext.Member(e, "type"), "")
 	switch {
 	case typ != "":
 	case code.Type == gjson.String:
@@ -184,22 +184,7 @@ func apiError(body string) (typ, msg string) {
 	case code.IsObject() || code.IsArray():
 		typ = fmt.Sprint(code.Value())
 	}
-	return typ, stringOf(member(e, "message"), "")
-}
-
-// member returns the last member named key of obj, of any type; nothing when obj is not an
-// object or has none.
-func member(obj gjson.Result, key string) gjson.Result {
-	var out gjson.Result
-	if obj.IsObject() {
-		obj.ForEach(func(k, v gjson.Result) bool {
-			if k.Str == key {
-				out = v
-			}
-			return true
-		})
-	}
-	return out
+	return typ, stringOf(jsontext.Member(e, "message"), "")
 }
 
 // stringOf returns v's string, or def when v is not a string.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"github.com/agentlens/agentlens/internal/jsontext"
 	"github.com/agentlens/agentlens/internal/termtext"
 )
 
@@ -66,7 +67,7 @@ func chatText(obj gjson.Result, role string, depth int) (string, bool) {
 	if choices.IsArray() {
 		var first gjson.Result
 		choices.ForEach(func(_, ch gjson.Result) bool { first = ch; return false })
-		if _, content, ok := asMessage(member(first, "message")); ok {
+		if _, content, ok := asMessage(jsontext.Member(first, "message")); ok {
 			return messageText(content), true
 		}
 	}
@@ -80,20 +81,6 @@ func chatText(obj gjson.Result, role string, depth int) (string, bool) {
 		return chatText(request, role, depth+1)
 	}
 	return "", false
-}
-
-// member returns the last member named key of obj, which may be of any type.
-func member(obj gjson.Result, key string) gjson.Result {
-	var out gjson.Result
-	if obj.IsObject() {
-		obj.ForEach(func(k, v gjson.Result) bool {
-			if k.Str == key {
-				out = v
-			}
-			return true
-		})
-	}
-	return out
 }
 
 // lastMessage returns the content of the last message with the role in a JSON array, or of

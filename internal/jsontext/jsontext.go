@@ -32,3 +32,19 @@ func Object(s string) (gjson.Result, bool) {
 	r := gjson.Parse(s)
 	return r, r.IsObject()
 }
+
+// Member returns the value of the last member named key of obj, of any type; nothing
+// (Exists false) when obj is not an object or has no such member. Of a repeated key the last
+// counts, as encoding/json decodes it.
+func Member(obj gjson.Result, key string) gjson.Result {
+	var out gjson.Result
+	if obj.IsObject() {
+		obj.ForEach(func(k, v gjson.Result) bool {
+			if k.Str == key {
+				out = v
+			}
+			return true
+		})
+	}
+	return out
+}

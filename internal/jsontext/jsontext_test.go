@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/tidwall/gjson"
 )
 
 func TestValidAgreesWithEncodingJSON(t *testing.T) {
@@ -44,5 +46,18 @@ func TestObject(t *testing.T) {
 		if _, ok := Object(s); ok {
 			t.Errorf("Object(%q) is an object", s)
 		}
+	}
+}
+
+func TestMember(t *testing.T) {
+	obj := gjson.Parse(`{"a":1,"b":{"c":true},"a":"last"}`)
+	if got := Member(obj, "a"); got.Str != "last" {
+		t.Errorf("Member(a) = %s, want the last of the repeated key", got.Raw)
+	}
+	if got := Member(obj, "b"); !got.IsObject() || Member(got, "c").Type != gjson.True {
+		t.Errorf("Member(b) = %s", got.Raw)
+	}
+	if Member(obj, "x").Exists() || Member(gjson.Parse(`[1]`), "a").Exists() {
+		t.Error("Member found what is not there")
 	}
 }
