@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/agentlens/agentlens/autolog"
+	"github.com/agentlens/agentlens/core/instrument"
 	swarmrt "github.com/agentlens/agentlens/swarm"
 )
 
@@ -22,6 +23,7 @@ var global struct {
 // Calling it again changes the options without tracing runs twice. Runs already under way
 // keep the observers they started with.
 func Autolog(opts ...Option) (undo func()) {
+	instrument.WarnWithoutSDK("swarm.Autolog")
 	global.mu.Lock()
 	defer global.mu.Unlock()
 	// Register the new observer before removing the old one: a run starting in between sees
