@@ -54,11 +54,14 @@ func ReportError(source string, err error) {
 // WarnWithoutSDK logs, once per caller, that caller (an adapter's Autolog, say) records
 // nothing because the program links no agentlens SDK.
 func WarnWithoutSDK(caller string) {
-	if live.HasSDK() {
-		return
+	if !live.HasSDK() {
+		warnOnce(slog.Default(), caller)
 	}
+}
+
+func warnOnce(l *slog.Logger, caller string) {
 	if _, seen := warned.LoadOrStore(caller, struct{}{}); !seen {
-		slog.Warn("agentlens: " + caller + " records nothing: no agentlens SDK is linked into this program; " +
+		l.Warn("agentlens: " + caller + " records nothing: no agentlens SDK is linked into this program; " +
 			`import "github.com/agentlens/agentlens/core/sdk" in package main`)
 	}
 }
