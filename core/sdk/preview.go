@@ -25,8 +25,10 @@ func preview(js, role string) string {
 	switch {
 	// Only chat shapes need reading, and every chat message has a "role".
 	case len(js) > 0 && js[0] == '{' && strings.Contains(js, `"role"`):
-		if text, ok := chatText(gjson.Parse(js), role, 0); ok && text != "" {
-			content = text
+		if obj, ok := jsontext.Object(js); ok {
+			if text, ok := chatText(obj, role, 0); ok && text != "" {
+				content = text
+			}
 		}
 	case len(js) > 1 && js[0] == '"' && js[len(js)-1] == '"' && plainJSONText(js[1:len(js)-1]):
 		content = js[1 : len(js)-1] // a JSON string without escapes is its text, quoted
