@@ -109,7 +109,8 @@ func WithRedaction(hook func(span *tracedata.Span)) Option {
 
 // WithStore sets the path of the local trace store, the default destination of every trace
 // (default: $AGENTLENS_STORE, else ./agentlens.db). "" or "off" turns the store off; traces
-// then go only to the other destinations.
+// then go only to the other destinations. A program built with -tags agentlens_nostore has no
+// local store: its default is off, and a path is an error.
 func WithStore(path string) Option {
 	return optionFunc(func(c *config) {
 		if path == "off" {
