@@ -159,8 +159,12 @@ func TestReportErrorIsCountedAndLoggedOnce(t *testing.T) {
 }
 
 func TestCaptureContent(t *testing.T) {
-	tracetest.Capture(t, sdk.WithCaptureContent(false))
-	if instrument.CaptureContent() {
-		t.Error("CaptureContent is true with content capture off")
+	for _, on := range []bool{true, false} {
+		t.Run(map[bool]string{true: "on", false: "off"}[on], func(t *testing.T) {
+			tracetest.Capture(t, sdk.WithCaptureContent(on))
+			if got := instrument.CaptureContent(); got != on {
+				t.Errorf("CaptureContent() = %v with content capture %v", got, on)
+			}
+		})
 	}
 }

@@ -29,9 +29,6 @@ func (rt *Runtime) encode(v any) string {
 	return js
 }
 
-// Encode is encode for callers that build a span's JSON themselves (a function's arguments).
-func (rt *Runtime) Encode(v any) string { return rt.encode(v) }
-
 // encodeBuffers recycles encoding buffers so that encoding a value costs one allocation:
 // the resulting string.
 var encodeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}

@@ -136,10 +136,3 @@ func (rt *Runtime) Lookup(traceID string) *Trace {
 	defer rt.mu.Unlock()
 	return rt.open[traceID]
 }
-
-// OpenTraces returns how many traces are open.
-func (rt *Runtime) OpenTraces() int {
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	return len(rt.open)
-}

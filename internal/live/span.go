@@ -203,14 +203,6 @@ func (s *Span) setAttrs(kvs ...attr) {
 // Recording reports whether the span records what is set on it.
 func (s *Span) Recording() bool { return s != nil && s.rt != nil && !s.ended.Load() }
 
-// Runtime returns the runtime the span records in, nil for the no-op span.
-func (s *Span) Runtime() *Runtime {
-	if s == nil {
-		return nil
-	}
-	return s.rt
-}
-
 // Trace returns the span's trace, nil for the no-op span.
 func (s *Span) Trace() *Trace {
 	if s == nil {
@@ -247,9 +239,6 @@ func (s *Span) SpanID() string {
 	}
 	return s.otel.sc.SpanID().String()
 }
-
-// SpanContext returns the span's OpenTelemetry span context.
-func (s *Span) SpanContext() oteltrace.SpanContext { return s.otel.sc }
 
 // SetInputs records v (JSON-encoded) as the span's inputs.
 func (s *Span) SetInputs(v any) {
