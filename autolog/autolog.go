@@ -4,9 +4,11 @@
 //	import (
 //		"github.com/agentlens/agentlens/autolog"
 //		_ "github.com/agentlens/agentlens/autolog/openai"
+//		"github.com/agentlens/agentlens/core/sdk"
 //	)
 //
 //	func main() {
+//		defer sdk.Shutdown(context.Background()) // the SDK records the spans
 //		undo := autolog.Enable()
 //		defer undo()
 //		...
@@ -14,6 +16,8 @@
 //
 // Adapters register themselves in their init, as database/sql drivers do; each also has a
 // one-liner of its own (openai.Autolog()). Options given to Enable apply to every adapter.
+// Enable turns adapters on in the order of their names and its undo turns them off in
+// reverse.
 package autolog
 
 import (

@@ -12,6 +12,7 @@
 //		}
 //	}
 //
-// Tracing configuration is process-wide, so tests that call Capture must not run in parallel
+// Capture installs the SDK (package core/sdk) for the test, so it works for code that imports
+// only the instrumentation API, package core. Tracing configuration is process-wide, so tests that call Capture must not run in parallel
 // with each other.
 package tracetest

@@ -5,6 +5,7 @@
 //
 // It works at the HTTP layer, because go-openai has no hooks:
 //
+//	defer sdk.Shutdown(ctx)  // package core/sdk records the spans; the program must link it
 //	undo := openai.Autolog() // wraps http.DefaultTransport, which the clients use by default
 //	defer undo()
 //

@@ -15,7 +15,8 @@
 //	undoSwarm := swarmautolog.Autolog() // the runs, agents and function calls
 //	defer undoSwarm()
 //
-// The model calls are traced at the HTTP layer, so the go-openai client given to
+// As with every adapter, the spans are recorded by the SDK the program links (package
+// core/sdk). The model calls are traced at the HTTP layer, so the go-openai client given to
 // swarm.NewClient must use a traced transport: http.DefaultTransport after openai.Autolog()
 // (the default client's), or openai.HTTPClient() / openai.NewTransport in its ClientConfig.
 //
