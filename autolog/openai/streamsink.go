@@ -1,6 +1,7 @@
 package openai
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -57,6 +58,9 @@ func getStreamBuffer() *streamBuffer {
 
 // maxStreamBytes bounds how much of a stream is kept for its span (a variable for tests).
 var maxStreamBytes = 64 << 20
+
+// blankLine ends a server-sent event (in a stream whose lines end with "\n").
+var blankLine = []byte("\n\n")
 
 // maxEventBytes bounds one server-sent event.
 const maxEventBytes = 8 << 20
@@ -141,6 +145,8 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 		}
 		sp.AddChunk(at, value)
 	})
+	// Server-sent events end with a blank line: counting them sizes the chunk list once.
+	sp.ExpectChunks(bytes.Count(s.buf, blankLine) + 1)
 	start := 0
 	for _, r := range s.reads {
 		at = r.at

@@ -1,6 +1,7 @@
 package instrument
 
 import (
+	"slices"
 	"time"
 
 	"github.com/agentlens/agentlens/core"
@@ -75,6 +76,14 @@ func (f *FinishedSpan) EndTime() time.Time { return f.d.EndTime() }
 // among the span's other events by time when the function returns.
 func (f *FinishedSpan) AddChunk(at time.Time, item string) {
 	f.chunks = append(f.chunks, f.s.ChunkEvent(len(f.chunks), at, item))
+}
+
+// ExpectChunks tells AddChunk that about n more chunks are coming, so that room for them is
+// made once; a wrong guess costs only that.
+func (f *FinishedSpan) ExpectChunks(n int) {
+	if n > 0 {
+		f.chunks = slices.Grow(f.chunks, n)
+	}
 }
 
 // Chunks returns how many chunks AddChunk added.

@@ -28,6 +28,7 @@ func (rt *runtime) assemble(lt *live.Trace) (t *tracedata.Trace, err error) {
 	spans, update := lt.Assemble()
 	t = &tracedata.Trace{Spans: spans}
 	if rt.cfg.redact != nil {
+		t.ExpandChunks() // the hook sees events as any other code does
 		for i := range t.Spans {
 			if err := redact(rt.cfg.redact, &t.Spans[i]); err != nil {
 				return nil, fmt.Errorf("trace %s dropped: %w", lt.ID(), err)

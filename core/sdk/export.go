@@ -20,6 +20,9 @@ type exporter struct {
 	rt    *runtime
 	queue chan *live.Trace
 	sinks []*sink
+	// expand tells whether a destination reads event attribute maps, so that compact chunk
+	// events must be filled in before the trace is handed on (see tracedata.Event).
+	expand bool
 
 	sent, done atomic.Uint64 // traces accepted into queue / assembled or dropped
 
@@ -46,6 +49,7 @@ func newExporter(rt *runtime) *exporter {
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	for _, d := range rt.cfg.destinations {
 		e.sinks = append(e.sinks, &sink{dest: d, queue: make(chan *tracedata.Trace, rt.cfg.queueSize)})
+		e.expand = e.expand || !readsCompactChunks(d)
 	}
 	return e
 }
@@ -91,6 +95,9 @@ func (e *exporter) process(lt *live.Trace) {
 	if err != nil {
 		e.rt.rec.DropTrace("assemble", "%w", err)
 		return
+	}
+	if e.expand {
+		t.ExpandChunks()
 	}
 	for _, s := range e.sinks {
 		select {

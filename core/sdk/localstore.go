@@ -39,6 +39,13 @@ func openLocalStore(cfg *config) (localStore, error) {
 	return st, nil
 }
 
+// readsCompactChunks reports whether d writes compact chunk events as they are (the local
+// store does), so that the SDK need not fill in their attribute maps for it.
+func readsCompactChunks(d Destination) bool {
+	_, ok := d.(*store.Store)
+	return ok
+}
+
 // ErrNoStore is returned (wrapped) by the store functions when the local store is off.
 var ErrNoStore = fmt.Errorf("no local store (AGENTLENS_STORE is off)")
 

@@ -25,3 +25,7 @@ func openLocalStore(cfg *config) (localStore, error) {
 }
 
 var errNoStoreBuild = errors.New("this program was built with -tags agentlens_nostore, which leaves the local store out")
+
+// readsCompactChunks reports whether d writes compact chunk events as they are; without the
+// local store, no destination does.
+func readsCompactChunks(Destination) bool { return false }

@@ -7,15 +7,18 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/agentlens/agentlens/core"
 	"github.com/agentlens/agentlens/core/sdk"
 	"github.com/agentlens/agentlens/core/store"
+	"github.com/agentlens/agentlens/core/tracedata"
 	agtest "github.com/agentlens/agentlens/tracetest"
 )
 
@@ -152,4 +155,80 @@ func TestStoreFunctionsWithoutStore(t *testing.T) {
 	if !errors.Is(err, sdk.ErrNoStore) {
 		t.Errorf("err = %v", err)
 	}
+}
+
+// collect drains seq, for a traced iterator.
+func collect(seq func(func(string) bool)) []string {
+	var out []string
+	for v := range seq {
+		out = append(out, v)
+	}
+	return out
+}
+
+// Stream chunks reach the store without their attribute maps being built (the store encodes
+// them as they are) and read back as ordinary events; a destination beside the store, and a
+// redaction hook, get them filled in.
+func TestChunkEventsReachEveryDestination(t *testing.T) {
+	words := func(yield func(string) bool) {
+		for _, w := range []string{"a", `"b"`} {
+			if !yield(w) {
+				return
+			}
+		}
+	}
+	checkChunks := func(t *testing.T, name string, sp *tracedata.Span) {
+		t.Helper()
+		if len(sp.Events) != 2 {
+			t.Fatalf("%s: events %+v", name, sp.Events)
+		}
+		for i, want := range []string{`"a"`, `"\"b\""`} {
+			ev := sp.Events[i]
+			if ev.Name != fmt.Sprintf("mlflow.chunk.item.%d", i) || !reflect.DeepEqual(ev.Attributes, map[string]any{"mlflow.chunk.value": want}) {
+				t.Errorf("%s: event %d = %+v, want value %s", name, i, ev, want)
+			}
+		}
+	}
+	stream := func(t *testing.T) string {
+		t.Helper()
+		if got := collect(core.Seq(context.Background(), "stream", words)); len(got) != 2 {
+			t.Fatalf("stream gave %q", got)
+		}
+		if err := sdk.Flush(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return sdk.LastActiveTraceID()
+	}
+	readBack := func(t *testing.T, id string) *tracedata.Trace {
+		t.Helper()
+		tr, err := sdk.GetTrace(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tr
+	}
+
+	t.Run("store only", func(t *testing.T) {
+		configureStore(t, filepath.Join(t.TempDir(), "traces.db"))
+		checkChunks(t, "store", &readBack(t, stream(t)).Spans[0])
+	})
+	t.Run("store and memory", func(t *testing.T) {
+		mem := sdk.NewMemoryDestination()
+		configureStore(t, filepath.Join(t.TempDir(), "traces.db"), sdk.WithDestinations(mem))
+		id := stream(t)
+		checkChunks(t, "store", &readBack(t, id).Spans[0])
+		if got := mem.Traces(); len(got) != 1 {
+			t.Fatalf("memory destination has %d traces", len(got))
+		} else {
+			checkChunks(t, "memory", &got[0].Spans[0])
+		}
+	})
+	t.Run("redaction hook", func(t *testing.T) {
+		var seen tracedata.Span
+		configureStore(t, filepath.Join(t.TempDir(), "traces.db"),
+			sdk.WithRedaction(func(s *tracedata.Span) { seen = *s }))
+		id := stream(t)
+		checkChunks(t, "hook", &seen)
+		checkChunks(t, "store", &readBack(t, id).Spans[0])
+	})
 }

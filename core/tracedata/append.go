@@ -122,7 +122,16 @@ func (e *Event) AppendJSON(b []byte) []byte {
 	b = jsonenc.AppendString(b, e.Name)
 	b = append(b, `,"time_unix_nano":`...)
 	b = strconv.AppendInt(b, e.TimeUnixNano, 10)
-	if len(e.Attributes) > 0 {
+	switch {
+	case e.compact && len(e.Attributes) == 0:
+		b = append(b, `,"attributes":{"`+spantypes.KeyChunkValue+`":`...)
+		b = jsonenc.AppendString(b, e.chunk)
+		b = append(b, '}')
+	case e.compact:
+		x := e.expanded()
+		b = append(b, `,"attributes":`...)
+		b = appendAttrMap(b, x.Attributes)
+	case len(e.Attributes) > 0:
 		b = append(b, `,"attributes":`...)
 		b = appendAttrMap(b, e.Attributes)
 	}

@@ -84,6 +84,13 @@ func (i *TraceInfo) JSONSize() int {
 
 func (e *Event) jsonSize() int {
 	n := len(`{"name":`) + jsonenc.QuotedLen(e.Name) + len(`,"time_unix_nano":`) + intLen(e.TimeUnixNano) + len(`}`)
+	if e.compact {
+		if len(e.Attributes) == 0 {
+			return n + len(`,"attributes":{"`+spantypes.KeyChunkValue+`":}`) + jsonenc.QuotedLen(e.chunk)
+		}
+		x := e.expanded()
+		e = &x
+	}
 	if len(e.Attributes) > 0 {
 		n += len(`,"attributes":`) + len(`{}`) + len(e.Attributes) - 1
 		for k, v := range e.Attributes {

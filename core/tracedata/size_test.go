@@ -38,10 +38,17 @@ func FuzzJSONSize(f *testing.F) {
 		s := Span{TraceID: traceID, SpanID: "1", ParentID: name, Name: name,
 			Status:     Status{Code: StatusError, Message: msg},
 			Attributes: map[string]string{key: val, "other": val},
-			Events:     []Event{{Name: evName, Attributes: map[string]any{evName: evVal, "n": int64(len(evVal))}}},
+			Events: []Event{{Name: evName, Attributes: map[string]any{evName: evVal, "n": int64(len(evVal))}},
+				ChunkEvent(evName, 7, evVal)},
 		}
-		if got, want := s.JSONSize(), len(s.AppendJSON(nil)); got != want {
-			t.Fatalf("JSONSize = %d, encoded length %d: %s", got, want, s.AppendJSON(nil))
+		compact := s.AppendJSON(nil)
+		if got, want := s.JSONSize(), len(compact); got != want {
+			t.Fatalf("JSONSize = %d, encoded length %d: %s", got, want, compact)
+		}
+		// A compact chunk event encodes as its expanded form does.
+		s.ExpandChunks()
+		if expanded := s.AppendJSON(nil); string(expanded) != string(compact) {
+			t.Fatalf("compact chunk encodes as\n%s\nexpanded as\n%s", compact, expanded)
 		}
 	})
 }

@@ -28,14 +28,6 @@ type Status struct {
 	Message string     `json:"message"`
 }
 
-// Event is something that happened at a point in a span's life: a stream chunk, an exception.
-// Attribute values are strings, bools, int64s, float64s or slices of one of those.
-type Event struct {
-	Name         string         `json:"name"`
-	TimeUnixNano int64          `json:"time_unix_nano"`
-	Attributes   map[string]any `json:"attributes,omitempty"`
-}
-
 // Link points from a span to a span of another trace, for example the foreign OpenTelemetry
 // span that was active when an agentlens trace started.
 type Link struct {

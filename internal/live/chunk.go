@@ -45,12 +45,15 @@ func (s *Span) ChunkEvent(i int, at time.Time, item string) tracedata.Event {
 	return c.event()
 }
 
+// event returns the chunk as a compact tracedata event (see tracedata.ChunkEvent): the SDK
+// fills its attribute map in only for the destinations that read it. A value is never empty
+// JSON text, so ChunkEvent's "no value" is only ever a chunk recorded without one.
 func (c *chunk) event() tracedata.Event {
-	e := tracedata.Event{Name: chunkEventName(c.index), TimeUnixNano: c.at.UnixNano()}
+	value := ""
 	if c.hasValue {
-		e.Attributes = map[string]any{spantypes.KeyChunkValue: compactPretty(c.value)}
+		value = compactPretty(c.value)
 	}
-	return e
+	return tracedata.ChunkEvent(chunkEventName(c.index), c.at.UnixNano(), value)
 }
 
 // chunkEventNames holds the names of the first chunk events, made once: a stream has hundreds

@@ -110,8 +110,16 @@ func TestSpansAndTheirContext(t *testing.T) {
 	if !reflect.DeepEqual(c.Events[1].Attributes, wantNote) {
 		t.Errorf("note attributes %#v, want %#v", c.Events[1].Attributes, wantNote)
 	}
-	if c.Events[0].Attributes[spantypes.KeyChunkValue] != `"a"` || c.Events[2].Attributes != nil {
-		t.Errorf("chunk values %v, %v", c.Events[0].Attributes, c.Events[2].Attributes)
+	// Chunk values are held compactly, without a map, until the SDK expands them.
+	if v, ok := c.Events[0].Attribute(spantypes.KeyChunkValue); !ok || v != `"a"` || c.Events[0].Attributes != nil {
+		t.Errorf("chunk 0: value %v %v, attributes %v", v, ok, c.Events[0].Attributes)
+	}
+	if _, ok := c.Events[2].Attribute(spantypes.KeyChunkValue); ok || c.Events[2].Attributes != nil {
+		t.Errorf("chunk 1 has a value: %v", c.Events[2].Attributes)
+	}
+	c.ExpandChunks()
+	if !reflect.DeepEqual(c.Events[0].Attributes, map[string]any{spantypes.KeyChunkValue: `"a"`}) || c.Events[2].Attributes != nil {
+		t.Errorf("expanded chunk values %v, %v", c.Events[0].Attributes, c.Events[2].Attributes)
 	}
 	if c.StartTimeUnixNano < r.StartTimeUnixNano || c.EndTimeUnixNano < c.StartTimeUnixNano || r.EndTimeUnixNano < c.EndTimeUnixNano {
 		t.Errorf("times: root %d-%d child %d-%d", r.StartTimeUnixNano, r.EndTimeUnixNano, c.StartTimeUnixNano, c.EndTimeUnixNano)
