@@ -5,7 +5,7 @@
 // Swarm's core.py (run, run_and_stream, handle_tool_calls, handle_function_result,
 // merge_chunk).
 //
-//	client := swarm.NewClient(openai.NewClient(os.Getenv("OPENAI_API_KEY")))
+//	client := swarm.NewClientWithConfig(openai.DefaultConfig(os.Getenv("OPENAI_API_KEY")))
 //
 //	spanish := &swarm.Agent{Name: "Spanish Agent", Instructions: "You only speak Spanish."}
 //	english := &swarm.Agent{
@@ -46,6 +46,11 @@
 // The [Response] holds the new messages only, the agent active at the end and the context
 // variables. Append its messages to the conversation to continue it, with resp.Agent.
 //
+// [NewClientWithConfig] builds the go-openai client itself and sends what Swarm sends: a tool
+// message whose result is empty carries "content": "", which the API requires and go-openai
+// leaves out. [NewClient] takes a go-openai client made elsewhere and sends its JSON as it is,
+// so a function that returns "" makes the next request fail there.
+//
 // # Functions and results
 //
 // [NewFunction] makes a [Function] from a Go func taking a struct of arguments, whose JSON
@@ -53,7 +58,14 @@
 // fields are required unless omitempty or pointers). The run's context variables are the
 // func's cv argument: as Swarm's context_variables parameter, they are never part of the
 // schema, and a "context_variables" property of any Function's schema is removed before it
-// is sent. Implement Function directly for hand-written schemas.
+// is sent, as is a "context_variables" entry of its required list (with or without the
+// property). Implement Function directly for hand-written schemas.
+//
+// Before a function is called, the model's arguments are checked against the required
+// properties of its schema, in nested objects and array items too: a missing one becomes the
+// tool message "Error: missing required argument "<path>" for <function>" and the function
+// is not called (rather than run with a zero value in its place). Arguments that are not a
+// JSON object are left to the function, whose decoding reports them.
 //
 // A function returns a string (the tool message), an *[Agent] (a handoff; the tool message is
 // {"assistant": "<name>"}), a [Result] or *Result (tool message, optional handoff, context
@@ -64,9 +76,13 @@
 // # Context variables
 //
 // [ContextVariables] are shared by the run and hidden from the model. [WithContextVariables]
-// sets the initial ones (copied). InstructionsFunc gets a copy of them before each turn of
-// its agent, so a function's Result updates show in the next agent's system message.
-// Functions get the run's map itself; return updates in a Result rather than modifying it.
+// sets the initial ones. Each run starts from a deep copy of them, as Swarm's run does
+// (maps, slices, arrays, what pointers point to and exported struct fields are copied;
+// channels, funcs and unexported fields are shared), so nothing a run's functions change
+// reaches the caller's values or a later run. InstructionsFunc gets a copy of them before
+// each turn of its agent, so a function's Result updates show in the next agent's system
+// message. Functions get the run's map itself; return updates in a Result rather than
+// modifying it.
 //
 // # Streaming
 //
@@ -106,12 +122,12 @@
 //     has none, and the Name field is not the same thing to the API, so the messages are left
 //     as the API returned them and [Response].Senders holds the sender of each message ("" for
 //     tool messages). Tool messages have no "tool_name" field either.
-//   - Errors of functions (and of decoding their arguments or encoding their results) become
-//     tool messages instead of exceptions that end the run. Errors of the model calls end the
+//   - Errors of functions (and of decoding their arguments, missing required arguments or
+//     encoding their results) become tool messages instead of exceptions that end the run. Errors of the model calls end the
 //     run: Run returns them (wrapped, so errors.As finds *openai.APIError).
 //   - Results that are neither strings, agents nor Results are JSON-encoded (Swarm uses
 //     str()); nil becomes "null".
-//   - Context variables are copied shallowly at the start of a run (Swarm deep-copies).
+//   - Context variables are deep-copied as far as Go allows (see Context variables).
 //   - There is no debug flag: use an Observer.
 //   - Streams: Sender is set on every event of a turn (Swarm sets it on the first delta);
 //     every tool call delta of a chunk is merged (Swarm merges the first); chunks without

@@ -17,17 +17,17 @@ import (
 	"github.com/agentlens/agentlens/swarm"
 )
 
-// replayClient returns an OpenAI client whose calls are replayed from a cassette of
+// replayClient returns a Client whose calls are replayed from a cassette of
 // recordings/cassettes, so the examples run offline. Outside examples, use
-// openai.NewClient(os.Getenv("OPENAI_API_KEY")).
-func replayClient(cassette string) (api *openai.Client, stop func()) {
+// swarm.NewClientWithConfig(openai.DefaultConfig(os.Getenv("OPENAI_API_KEY"))).
+func replayClient(cassette string) (client *swarm.Client, stop func()) {
 	rec, err := recordings.Open(cassette, recordings.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
 	cfg := openai.DefaultConfig(cmp.Or(os.Getenv("OPENAI_API_KEY"), "replay"))
 	cfg.HTTPClient = rec.HTTPClient()
-	return openai.NewClientWithConfig(cfg), func() {
+	return swarm.NewClientWithConfig(cfg), func() {
 		if err := rec.Stop(); err != nil {
 			log.Fatal(err)
 		}
@@ -63,10 +63,9 @@ func weatherAgents() (triage *swarm.Agent) {
 }
 
 func ExampleClient_Run() {
-	api, stop := replayClient("swarm/example_run")
+	client, stop := replayClient("swarm/example_run")
 	defer stop()
 
-	client := swarm.NewClient(api)
 	resp, err := client.Run(context.Background(), weatherAgents(), []openai.ChatCompletionMessage{
 		{Role: openai.ChatMessageRoleUser, Content: "What's the weather in Paris?"},
 	})
@@ -94,10 +93,9 @@ func ExampleClient_Run() {
 }
 
 func ExampleClient_RunStream() {
-	api, stop := replayClient("swarm/example_run_stream")
+	client, stop := replayClient("swarm/example_run_stream")
 	defer stop()
 
-	client := swarm.NewClient(api)
 	messages := []openai.ChatCompletionMessage{
 		{Role: openai.ChatMessageRoleUser, Content: "What's the weather in Paris?"},
 	}

@@ -67,13 +67,21 @@ func (f *fakeOpenAI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req struct {
-		Model  string `json:"model"`
-		Stream bool   `json:"stream"`
+		Model    string                       `json:"model"`
+		Stream   bool                         `json:"stream"`
+		Messages []map[string]json.RawMessage `json:"messages"`
 	}
 	if err := json.Unmarshal(body, &req); err != nil {
 		f.t.Errorf("fake OpenAI: request body: %v\n%s", err, body)
 		writeAPIError(w, http.StatusBadRequest, "We could not parse the JSON body of your request.")
 		return
+	}
+	// As the API does: a tool message must have content ("" is content).
+	for i, m := range req.Messages {
+		if _, ok := m["content"]; !ok && string(m["role"]) == `"tool"` {
+			writeAPIError(w, http.StatusBadRequest, fmt.Sprintf("Missing required parameter: 'messages[%d].content'.", i))
+			return
+		}
 	}
 	f.mu.Lock()
 	i := f.n

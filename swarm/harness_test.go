@@ -136,7 +136,7 @@ func newHarness(mode string, key, baseURL string, transport http.RoundTripper) *
 		cfg.BaseURL = baseURL
 	}
 	cfg.HTTPClient = &http.Client{Transport: capture{next: transport, log: h.reqs, h: h}}
-	h.client = swarm.NewClient(openai.NewClientWithConfig(cfg))
+	h.client = swarm.NewClientWithConfig(cfg)
 	return h
 }
 

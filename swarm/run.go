@@ -78,7 +78,9 @@ type turnFunc func(ctx context.Context, agent *Agent, req openai.ChatCompletionR
 // run is the loop of Swarm's run and run_and_stream.
 func (c *Client) run(ctx context.Context, agent *Agent, messages []openai.ChatCompletionMessage, cfg runConfig, stream bool, turn turnFunc) (*Response, error) {
 	obs := runObservers(cfg.observers)
-	cv := cfg.cv
+	// The run works on its own copy, as Swarm's deepcopy: functions that change nested
+	// values never reach the caller's variables.
+	cv := deepCopyVariables(cfg.cv)
 	history := slices.Clone(messages)
 	initLen := len(history)
 	var senders []string
@@ -214,14 +216,20 @@ func hideContextVariables(params map[string]any) map[string]any {
 	if params == nil {
 		return map[string]any{"type": "object", "properties": map[string]any{}, "required": []string{}}
 	}
+	// As Swarm does, the property and the requirement are taken out each on its own: a
+	// schema may require context_variables without listing it among its properties.
 	props, _ := params["properties"].(map[string]any)
-	if _, ok := props[ctxVarsName]; !ok {
+	_, inProps := props[ctxVarsName]
+	inRequired := slices.Contains(requiredNames(params), ctxVarsName)
+	if !inProps && !inRequired {
 		return params
 	}
 	out := maps.Clone(params)
-	props = maps.Clone(props)
-	delete(props, ctxVarsName)
-	out["properties"] = props
+	if inProps {
+		props = maps.Clone(props)
+		delete(props, ctxVarsName)
+		out["properties"] = props
+	}
 	switch req := params["required"].(type) {
 	case []string:
 		out["required"] = slices.DeleteFunc(slices.Clone(req), func(s string) bool { return s == ctxVarsName })
@@ -229,6 +237,23 @@ func hideContextVariables(params map[string]any) map[string]any {
 		out["required"] = slices.DeleteFunc(slices.Clone(req), func(s any) bool { return s == ctxVarsName })
 	}
 	return out
+}
+
+// requiredNames returns the "required" list of an object schema, given as []string or []any.
+func requiredNames(schema map[string]any) []string {
+	switch req := schema["required"].(type) {
+	case []string:
+		return req
+	case []any:
+		names := make([]string, 0, len(req))
+		for _, r := range req {
+			if s, ok := r.(string); ok {
+				names = append(names, s)
+			}
+		}
+		return names
+	}
+	return nil
 }
 
 // complete is the model call of Run.
@@ -374,6 +399,11 @@ func handleToolCalls(ctx context.Context, obs observers, agent *Agent, calls []o
 		if f, ok := functions[name]; !ok {
 			content = "Error: Tool " + name + " not found."
 			err = fmt.Errorf("swarm: agent %q has no tool %q", agent.name(), name)
+		} else if ferr := checkRequired(f, tc.Function.Arguments); ferr != nil {
+			// The model left out an argument the schema requires: it hears so, and the
+			// function is not called with a zero value in its place.
+			content = "Error: " + ferr.Error()
+			err = ferr
 		} else {
 			raw, ferr := f.Call(toolScope.inner, json.RawMessage(tc.Function.Arguments), cv)
 			var r Result

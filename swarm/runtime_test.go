@@ -147,11 +147,11 @@ func TestCustomFunctionAndToolChoice(t *testing.T) {
 	custom := customFunction{name: "search", params: params, args: &args}
 	var first []string
 	shadowed := customFunction{name: "search", params: nil, args: &first}
-	h, _ := fakeHarness(t, calls(call{"c1", "search", ""}), say("ok"))
+	h, _ := fakeHarness(t, calls(call{"c1", "search", `{"q":"go"}`}), say("ok"))
 	a := &swarm.Agent{Name: "A", ToolChoice: "search", Functions: []swarm.Function{shadowed, custom, nil}}
 	resp := mustRun(t, h, a, nil, swarm.WithContextVariables(swarm.ContextVariables{"user": "u1"}))
 
-	eq(t, "calls of the last function of the name", args, []string{""})
+	eq(t, "calls of the last function of the name", args, []string{`{"q":"go"}`})
 	eq(t, "calls of the shadowed one", first, []string(nil))
 	eq(t, "tool message", resp.Messages[1].Content, "u1")
 	req := h.req(t, 0)

@@ -155,11 +155,12 @@ func newRunConfig(opts []RunOption) runConfig {
 	return c
 }
 
-// WithContextVariables sets the run's initial context variables. The map is copied (a
-// shallow copy: nested maps and slices are shared); several options merge, the last value of
-// a key wins.
+// WithContextVariables sets the run's initial context variables; several options merge, the
+// last value of a key wins. The variables are copied deeply when the option is made and again
+// when each run starts (maps, slices, arrays and what pointers point to; see Run), so what the
+// run's functions change never reaches cv or a later run.
 func WithContextVariables(cv ContextVariables) RunOption {
-	cv = maps.Clone(cv)
+	cv = deepCopyVariables(cv)
 	return runOptionFunc(func(c *runConfig) { maps.Copy(c.cv, cv) })
 }
 

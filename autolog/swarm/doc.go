@@ -16,9 +16,10 @@
 //	defer undoSwarm()
 //
 // As with every adapter, the spans are recorded by the SDK the program links (package
-// core/sdk). The model calls are traced at the HTTP layer, so the go-openai client given to
-// swarm.NewClient must use a traced transport: http.DefaultTransport after openai.Autolog()
-// (the default client's), or openai.HTTPClient() / openai.NewTransport in its ClientConfig.
+// core/sdk). The model calls are traced at the HTTP layer, so the go-openai client the runtime
+// uses (built by swarm.NewClientWithConfig, or given to swarm.NewClient) must use a traced
+// transport: http.DefaultTransport after openai.Autolog() (the default client's), or
+// openai.HTTPClient() / openai.NewTransport in its ClientConfig.
 //
 // autolog.Enable() does both when both packages are imported (this one registers itself
 // under the name "swarm"). To trace one run only, pass the observer to it instead:

@@ -100,8 +100,9 @@ func runWith(ctx context.Context, out io.Writer, recOpts recordings.Options) (er
 	undoSwarm := swarmautolog.Autolog()
 	defer undoSwarm()
 
-	// The most ordinary go-openai client (it uses http.DefaultTransport), and the runtime.
-	client := swarm.NewClient(goopenai.NewClient(key))
+	// The most ordinary go-openai configuration (its client uses http.DefaultTransport), and
+	// the runtime.
+	client := swarm.NewClientWithConfig(goopenai.DefaultConfig(key))
 
 	triage := newAgents()
 	fmt.Fprintln(out, "you:", request)
