@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/agentlens/agentlens/internal/live"
 )
@@ -18,10 +19,11 @@ func NewClient() *Client { return &Client{} }
 
 // StartTrace starts a new trace whose root span is named name and returns that span; its
 // TraceID and SpanID address it in later calls. With tracing off or sampled out it returns a
-// span that records nothing, with empty ids, which the other methods accept and ignore.
-func (c *Client) StartTrace(name string, opts ...SpanOption) (*Span, error) {
+// span that records nothing, with empty ids, which the other methods accept and ignore. It
+// cannot fail, as MLflow's start_trace does not.
+func (c *Client) StartTrace(name string, opts ...SpanOption) *Span {
 	_, span := StartSpan(context.Background(), name, opts...)
-	return span, nil
+	return span
 }
 
 // StartSpan starts a span named name under the span parentID of trace traceID.
@@ -55,7 +57,9 @@ func (c *Client) EndSpan(traceID, spanID string, opts ...SpanOption) error {
 }
 
 // EndTrace ends the root span of trace traceID (see EndSpan for opts), which completes the
-// trace and hands it to export. Spans of the trace still open are not exported.
+// trace and hands it to export. Spans of the trace still open are ended first, at the same
+// time, as MLflow's end_trace does: each keeps the status it had (OK when none was set) and
+// is marked with the attribute spantypes.KeyEndedByTrace, and all are exported.
 func (c *Client) EndTrace(traceID string, opts ...SpanOption) error {
 	if traceID == "" {
 		return nil
@@ -64,7 +68,18 @@ func (c *Client) EndTrace(traceID string, opts ...SpanOption) error {
 	if err != nil {
 		return err
 	}
-	return endWith((*Span)(tr.Root()), opts)
+	root := (*Span)(tr.Root())
+	if root.rec().Ended() {
+		return fmt.Errorf("agentlens: span %q of trace %q already ended", root.SpanID(), root.TraceID())
+	}
+	var cfg spanConfig
+	cfg.apply(opts)
+	at := cfg.end
+	if at.IsZero() {
+		at = time.Now()
+	}
+	tr.EndOpen(at)
+	return endWith(root, append(opts[:len(opts):len(opts)], WithEndTime(at)))
 }
 
 func endWith(span *Span, opts []SpanOption) error {

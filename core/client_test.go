@@ -16,10 +16,7 @@ import (
 func TestClientBuildsTree(t *testing.T) {
 	rec := agtest.Capture(t)
 	c := core.NewClient()
-	root, err := c.StartTrace("handle event", core.WithSpanType(spantypes.Chain), core.WithInputs("evt"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := c.StartTrace("handle event", core.WithSpanType(spantypes.Chain), core.WithInputs("evt"))
 	tid := root.TraceID()
 	child, err := c.StartSpan("lookup", tid, root.SpanID(), core.WithSpanType(spantypes.Tool))
 	if err != nil {
@@ -49,7 +46,7 @@ func TestClientBuildsTree(t *testing.T) {
 func TestClientUnknownIDs(t *testing.T) {
 	agtest.Capture(t)
 	c := core.NewClient()
-	root, _ := c.StartTrace("t")
+	root := c.StartTrace("t")
 	tid := root.TraceID()
 	err := c.EndSpan(tid, "00000000deadbeef")
 	if err == nil || !strings.Contains(err.Error(), "00000000deadbeef") {
@@ -76,7 +73,7 @@ func TestClientUnknownIDs(t *testing.T) {
 func TestClientConcurrentSafe(t *testing.T) {
 	rec := agtest.Capture(t)
 	c := core.NewClient()
-	shared, _ := c.StartTrace("shared")
+	shared := c.StartTrace("shared")
 	tid := shared.TraceID()
 	var wg sync.WaitGroup
 	errs := make(chan error, 100)
@@ -97,7 +94,7 @@ func TestClientConcurrentSafe(t *testing.T) {
 			}
 			errs <- c.EndSpan(tid, leaf.SpanID())
 			errs <- c.EndSpan(tid, s.SpanID())
-			own, _ := c.StartTrace(fmt.Sprintf("own-%d", i))
+			own := c.StartTrace(fmt.Sprintf("own-%d", i))
 			errs <- c.EndTrace(own.TraceID())
 		}()
 	}

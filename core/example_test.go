@@ -93,7 +93,7 @@ func ExampleClient() {
 	defer restore()
 
 	c := core.NewClient()
-	root, _ := c.StartTrace("on message", core.WithSpanType(spantypes.Chain))
+	root := c.StartTrace("on message", core.WithSpanType(spantypes.Chain))
 	tool, _ := c.StartSpan("weather", root.TraceID(), root.SpanID(), core.WithSpanType(spantypes.Tool))
 	_ = c.EndSpan(root.TraceID(), tool.SpanID(), core.WithOutputs("sunny"))
 	_ = c.EndTrace(root.TraceID())

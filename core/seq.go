@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 
 	"github.com/agentlens/agentlens/internal/jsonenc"
+	"github.com/agentlens/agentlens/internal/live"
 )
 
 // Pair is a key and value yielded by a Seq2; it is recorded as the JSON array [key, value].
@@ -25,20 +26,41 @@ func (p Pair[K, V]) MarshalJSON() ([]byte, error) {
 // stops early (status OK in both cases), or when a panic goes through it (status ERROR).
 // Its outputs are the items, or what a WithReducer function makes of them.
 //
-// The span becomes the active span only for spans started with the ctx passed here; code
-// inside seq that captured another context starts its spans there.
+// seq was made before the span existed, so spans it starts cannot be the span's children:
+// use SeqFunc for a generator that starts spans of its own. Spans the consumer starts in its
+// loop body are never the iterator span's children (as in MLflow): the body runs with the
+// consumer's context.
 func Seq[T any](ctx context.Context, name string, seq iter.Seq[T], opts ...SpanOption) iter.Seq[T] {
+	return SeqFunc(ctx, name, func(context.Context) iter.Seq[T] { return seq }, opts...)
+}
+
+// SeqFunc is Seq for a generator that starts spans of its own: when iteration starts, gen is
+// called with a context that carries the iterator's span, so spans started with it inside
+// the generator's body are its children, as spans made inside a Python generator are
+// children of the generator's span in MLflow.
+//
+//	tokens := core.SeqFunc(ctx, "stream", func(ctx context.Context) iter.Seq[string] {
+//		return func(yield func(string) bool) {
+//			for _, doc := range retrieve(ctx) { // retrieve's span is a child of "stream"
+//				if !yield(doc) {
+//					return
+//				}
+//			}
+//		}
+//	})
+func SeqFunc[T any](ctx context.Context, name string, gen func(ctx context.Context) iter.Seq[T], opts ...SpanOption) iter.Seq[T] {
+	var cfg spanConfig
+	cfg.apply(opts)
+	checkReducer[T](name, cfg.reducer, "[]T")
 	return func(yield func(T) bool) {
-		_, span := StartSpan(ctx, name, opts...)
+		spanCtx, span := StartSpan(ctx, name, opts...)
 		if !span.IsRecording() {
-			seq(yield)
+			gen(spanCtx)(yield)
 			return
 		}
-		var cfg spanConfig
-		cfg.apply(opts)
 		chunks := chunkRecorder[T]{span: span}
 		defer span.endStream(func() any { return chunks.outputs(cfg.reducer) })
-		seq(func(v T) bool {
+		gen(spanCtx)(func(v T) bool {
 			chunks.add(v)
 			return yield(v)
 		})
@@ -50,18 +72,29 @@ func Seq[T any](ctx context.Context, name string, seq iter.Seq[T], opts ...SpanO
 // then the T values. For other Seq2[K, V], each chunk is the pair [key, value].
 // A reducer takes []K for Seq2[K, error] and []Pair[K, V] otherwise.
 func Seq2[K, V any](ctx context.Context, name string, seq iter.Seq2[K, V], opts ...SpanOption) iter.Seq2[K, V] {
+	return Seq2Func(ctx, name, func(context.Context) iter.Seq2[K, V] { return seq }, opts...)
+}
+
+// Seq2Func is Seq2 for a generator that starts spans of its own, as SeqFunc is for Seq.
+func Seq2Func[K, V any](ctx context.Context, name string, gen func(ctx context.Context) iter.Seq2[K, V], opts ...SpanOption) iter.Seq2[K, V] {
+	var cfg spanConfig
+	cfg.apply(opts)
+	_, fallible := any((*V)(nil)).(*error)
+	if fallible {
+		checkReducer[K](name, cfg.reducer, "[]K (the values of an iter.Seq2[K, error])")
+	} else {
+		checkReducer[Pair[K, V]](name, cfg.reducer, "[]Pair[K, V]")
+	}
 	return func(yield func(K, V) bool) {
-		_, span := StartSpan(ctx, name, opts...)
+		spanCtx, span := StartSpan(ctx, name, opts...)
 		if !span.IsRecording() {
-			seq(yield)
+			gen(spanCtx)(yield)
 			return
 		}
-		var cfg spanConfig
-		cfg.apply(opts)
-		if _, fallible := any((*V)(nil)).(*error); fallible {
+		if fallible {
 			keys := chunkRecorder[K]{span: span}
 			defer span.endStream(func() any { return keys.outputs(cfg.reducer) })
-			seq(func(k K, v V) bool {
+			gen(spanCtx)(func(k K, v V) bool {
 				if err, _ := any(v).(error); err != nil {
 					span.RecordError(err)
 				} else {
@@ -73,10 +106,25 @@ func Seq2[K, V any](ctx context.Context, name string, seq iter.Seq2[K, V], opts 
 		}
 		pairs := chunkRecorder[Pair[K, V]]{span: span}
 		defer span.endStream(func() any { return pairs.outputs(cfg.reducer) })
-		seq(func(k K, v V) bool {
+		gen(spanCtx)(func(k K, v V) bool {
 			pairs.add(Pair[K, V]{k, v})
 			return yield(k, v)
 		})
+	}
+}
+
+// checkReducer reports, when the iterator is made, a WithReducer function that does not take
+// the iterator's chunks: it could never run, and the items are recorded instead.
+func checkReducer[T any](name string, reducer any, takes string) {
+	if reducer == nil {
+		return
+	}
+	if _, ok := reducer.(func([]T) any); ok {
+		return
+	}
+	if rt := live.Current(); rt != nil {
+		rt.Fail("reducer-type", "iterator span %q: WithReducer got a %T, but this iterator's reducer takes %s (%T) and returns any; the items are recorded instead",
+			name, reducer, takes, []T(nil))
 	}
 }
 

@@ -34,6 +34,9 @@ const (
 	// KeyStreamCancelled is true on a streamed model span whose caller closed the stream
 	// before the model finished.
 	KeyStreamCancelled = "agentlens.stream.cancelled"
+	// KeyEndedByTrace is true on a span that was still open when its trace was ended
+	// (core.Client.EndTrace), which ended it.
+	KeyEndedByTrace = "agentlens.span.ended_by_trace"
 	// KeyHTTPStatusCode holds the HTTP status of a provider response that was an error.
 	KeyHTTPStatusCode = "http.response.status_code"
 )

@@ -89,16 +89,20 @@ func WithCaptureContent(on bool) Option {
 	return optionFunc(func(c *config) { c.captureContent = on })
 }
 
-// WithMaxPayloadBytes caps every recorded attribute value at n bytes; longer values are cut
-// and end with a visible "...[truncated, N bytes total]" marker. Zero or less means no cap.
+// WithMaxPayloadBytes caps every recorded value at n bytes as it is stored (JSON text, so a
+// string's quotes and escapes count); longer values are cut and end with a visible
+// "...[truncated, N bytes total]" marker, where N counts the bytes of the whole value's JSON
+// encoding. Zero or less means no cap. Below about 64 bytes the marker alone may exceed n.
 func WithMaxPayloadBytes(n int) Option {
 	return optionFunc(func(c *config) { c.maxPayloadBytes = n })
 }
 
 // WithRedaction installs a hook that sees every span before export and may rewrite or delete
-// its attributes (inputs, outputs, ...) and events. It runs on the export goroutine, before
-// previews are computed, so redacted content reaches no destination. If the hook panics,
-// the trace is dropped rather than exported unredacted.
+// anything it holds: its attributes (inputs, outputs, ...), its events (an exception event's
+// message, a stream chunk's value), its name and its status, whose message carries the text
+// of errors. It runs on the export goroutine, before previews are computed, so redacted
+// content reaches no destination. If the hook panics, the trace is dropped rather than
+// exported unredacted.
 func WithRedaction(hook func(span *tracedata.Span)) Option {
 	return optionFunc(func(c *config) {
 		if hook != nil {
@@ -207,15 +211,17 @@ func (c *config) fromEnv(getenv func(string) string) error {
 	}
 	if v := strings.TrimSpace(getenv(EnvSamplingRatio)); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
-		if err != nil {
+		if err != nil || f != f || f < 0 || f > 1 {
 			return fmt.Errorf("agentlens: %s=%q: want a number between 0 and 1", EnvSamplingRatio, v)
 		}
 		c.samplingRatio = f
 	}
 	if v := strings.TrimSpace(getenv(EnvTraceTimeout)); v != "" {
+		// Only a finite number of seconds that a Duration holds: NaN, infinities, negative
+		// or huge values would otherwise turn the timeout off without a word. 0 turns it off.
 		f, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			return fmt.Errorf("agentlens: %s=%q: want a number of seconds", EnvTraceTimeout, v)
+		if err != nil || f != f || f < 0 || f > maxTimeoutSeconds {
+			return fmt.Errorf("agentlens: %s=%q: want a number of seconds from 0 (no timeout) to %g", EnvTraceTimeout, v, maxTimeoutSeconds)
 		}
 		c.traceTimeout = time.Duration(f * float64(time.Second))
 	}
@@ -235,6 +241,10 @@ func (c *config) fromEnv(getenv func(string) string) error {
 	}
 	return nil
 }
+
+// maxTimeoutSeconds is the largest MLFLOW_TRACE_TIMEOUT_SECONDS taken: about 290 years, the
+// most a time.Duration holds, rounded down.
+const maxTimeoutSeconds = 9e9
 
 func (c *config) validate() error {
 	if c.samplingRatio < 0 || c.samplingRatio > 1 || c.samplingRatio != c.samplingRatio {

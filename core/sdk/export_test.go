@@ -236,10 +236,12 @@ func TestPayloadCap(t *testing.T) {
 	if len(in) > 100 || !strings.Contains(text, "truncated") || !strings.Contains(text, "1011 bytes total") {
 		t.Errorf("capped inputs = %s (%d bytes)", in, len(in))
 	}
+	// The cap bounds the stored value (the JSON string), and the marker counts JSON bytes,
+	// as it does for inputs.
 	var note string
 	_ = json.Unmarshal([]byte(root.Attributes["note"]), &note)
-	if len(note) > 100 || !strings.HasSuffix(note, "...[truncated, 1000 bytes total]") {
-		t.Errorf("capped attribute = %q", note)
+	if stored := root.Attributes["note"]; len(stored) > 100 || !strings.HasSuffix(note, "...[truncated, 1002 bytes total]") {
+		t.Errorf("capped attribute = %s (%d bytes)", stored, len(stored))
 	}
 	if string(root.Outputs()) != `"short"` {
 		t.Errorf("short value changed: %s", root.Outputs())
@@ -268,6 +270,30 @@ func TestRedactionHook(t *testing.T) {
 	}
 	if string(tr.SearchSpans(core.SpanQuery{Name: "other"})[0].Inputs()) != `"keep"` {
 		t.Error("hook changed another span")
+	}
+}
+
+// The status message and the exception event carry the error's text: the hook can redact
+// both.
+func TestRedactionHookSeesTheStatus(t *testing.T) {
+	rec := agtest.Capture(t, sdk.WithRedaction(func(s *tracedata.Span) {
+		s.Status.Message = strings.ReplaceAll(s.Status.Message, "hunter2", "[redacted]")
+		for i := range s.Events {
+			if m, ok := s.Events[i].Attributes["exception.message"].(string); ok {
+				s.Events[i].Attributes["exception.message"] = strings.ReplaceAll(m, "hunter2", "[redacted]")
+			}
+		}
+	}))
+	_, span := core.StartSpan(context.Background(), "login")
+	span.RecordError(errors.New("bad password hunter2"))
+	span.End()
+	tr := rec.LastTrace()
+	b, _ := json.Marshal(tr)
+	if strings.Contains(string(b), "hunter2") {
+		t.Fatalf("redacted content exported: %s", b)
+	}
+	if got := tr.RootSpan().Status.Message; got != "errors.errorString: bad password [redacted]" {
+		t.Errorf("status message = %q", got)
 	}
 }
 
@@ -344,5 +370,33 @@ func TestConsoleDestination(t *testing.T) {
 	}
 	if !strings.HasSuffix(lines[4], "tokens=2") || !strings.HasSuffix(lines[0], "tokens=2") {
 		t.Errorf("token usage missing:\n%s", out.String())
+	}
+}
+
+// A trace timeout the SDK cannot honour is a configuration error naming the variable, as a
+// bad sampling ratio is, rather than silently no timeout.
+func TestTraceTimeoutFromEnv(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		ok    bool
+	}{
+		{"30", true}, {"0.5", true}, {"0", true}, {" 3600 ", true},
+		{"-1", false}, {"NaN", false}, {"Inf", false}, {"-Inf", false}, {"1e300", false}, {"soon", false},
+	} {
+		t.Run(tc.value, func(t *testing.T) {
+			t.Setenv(sdk.EnvTraceTimeout, tc.value)
+			err := sdk.Configure(sdk.WithDestinations(sdk.NewMemoryDestination()))
+			defer func() { _ = sdk.Shutdown(context.Background()) }()
+			if tc.ok && err != nil {
+				t.Errorf("err = %v", err)
+			}
+			if !tc.ok && (err == nil || !strings.Contains(err.Error(), sdk.EnvTraceTimeout)) {
+				t.Errorf("err = %v, want one naming %s", err, sdk.EnvTraceTimeout)
+			}
+		})
+	}
+	t.Setenv(sdk.EnvSamplingRatio, "NaN")
+	if err := sdk.Configure(); err == nil || !strings.Contains(err.Error(), sdk.EnvSamplingRatio) {
+		t.Errorf("NaN sampling ratio: err = %v", err)
 	}
 }

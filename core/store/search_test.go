@@ -54,11 +54,8 @@ func fill(t *testing.T, n int) (*store.Store, []fixture) {
 			tool:     i%2 == 0,
 		}
 		start := time.UnixMilli(f.start)
-		root, err := c.StartTrace(f.name, core.WithSpanType(spantypes.Chain), core.WithStartTime(start),
+		root := c.StartTrace(f.name, core.WithSpanType(spantypes.Chain), core.WithStartTime(start),
 			core.WithInputs(map[string]any{"q": fmt.Sprintf("question %d", i)}))
-		if err != nil {
-			t.Fatal(err)
-		}
 		f.id = root.TraceID()
 		llm, _ := c.StartSpan("llm", f.id, root.SpanID(), core.WithSpanType(spantypes.ChatModel), core.WithStartTime(start))
 		_ = c.EndSpan(f.id, llm.SpanID(), core.WithEndTime(start.Add(time.Millisecond)))

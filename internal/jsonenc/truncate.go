@@ -77,3 +77,23 @@ func prefixLen(s string, budget int) int {
 	}
 	return i
 }
+
+// TruncateText caps the text s so that its JSON encoding (quotes and escapes included) is at
+// most max bytes, as Truncate caps JSON text. If that encoding already fits, or max <= 0, s is
+// returned unchanged. Otherwise the result is the first runes of s followed by the marker
+// "...[truncated, N bytes total]", where N counts the bytes of the JSON encoding of s: the
+// unit Truncate counts too. For max below about 64, the marker alone may exceed it.
+func TruncateText(s string, max int) string {
+	if max <= 0 || 6*len(s)+2 <= max { // no escaping makes a byte longer than 6
+		return s
+	}
+	total := QuotedLen(s)
+	if total <= max {
+		return s
+	}
+	var num [20]byte
+	n := strconv.AppendInt(num[:0], int64(total), 10)
+	fixed := 2 + len(markerPrefix) + len(n) + len(markerSuffix)
+	end := prefixLen(s, max-fixed)
+	return s[:end] + markerPrefix + string(n) + markerSuffix
+}

@@ -14,7 +14,9 @@ func (t *Trace) Assemble() ([]tracedata.Span, Update) {
 	out := make([]tracedata.Span, 0, len(spans))
 	for _, s := range spans {
 		if !s.done {
-			t.rt.DropSpan("late-span", "a span of trace %s had not ended when its root ended; it is not exported", t.id)
+			if s.lost.CompareAndSwap(false, true) { // it may end late too: count it once
+				t.rt.DropSpan("late-span", "a span of trace %s had not ended when its root ended; it is not exported", t.id)
+			}
 			continue
 		}
 		out = append(out, s.data())

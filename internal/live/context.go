@@ -22,6 +22,9 @@ func Noop() *Span { return noopSpan }
 // FromContext returns the span of ctx: the active span, the no-op span under Suppress or a
 // sampled-out trace, or nil when ctx holds none.
 func FromContext(ctx context.Context) *Span {
+	if ctx == nil {
+		return nil
+	}
 	s, _ := ctx.Value(spanKey{}).(*Span)
 	return s
 }
@@ -30,6 +33,7 @@ func FromContext(ctx context.Context) *Span {
 // span of ctx so that OpenTelemetry instrumentation below joins the same distributed trace.
 // A nil or no-op s suppresses tracing below.
 func ContextWith(ctx context.Context, s *Span) context.Context {
+	ctx = orBackground(ctx)
 	if s == nil || s.rt == nil {
 		return context.WithValue(ctx, spanKey{}, noopSpan)
 	}
@@ -38,7 +42,16 @@ func ContextWith(ctx context.Context, s *Span) context.Context {
 
 // Suppress returns a context under which nothing is traced.
 func Suppress(ctx context.Context) context.Context {
-	return context.WithValue(ctx, spanKey{}, noopSpan)
+	return context.WithValue(orBackground(ctx), spanKey{}, noopSpan)
+}
+
+// orBackground returns ctx, or context.Background() for a nil ctx: as in OpenTelemetry, a
+// nil context is taken for an empty one rather than crashing code that works untraced.
+func orBackground(ctx context.Context) context.Context {
+	if ctx == nil {
+		return context.Background()
+	}
+	return ctx
 }
 
 // Suppressed reports whether ctx is under Suppress or under a trace that was sampled out.

@@ -3,10 +3,8 @@ package live
 import (
 	"bytes"
 	"encoding/json"
-	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/agentlens/agentlens/internal/jsonenc"
 )
@@ -56,22 +54,9 @@ func (rt *Runtime) capJSON(js string) string {
 	return js
 }
 
-// capText caps plain text at the configured payload size, with a visible marker.
-func (rt *Runtime) capText(s string) string {
-	max := rt.MaxPayloadBytes
-	if max <= 0 || len(s) <= max {
-		return s
-	}
-	marker := "...[truncated, " + strconv.Itoa(len(s)) + " bytes total]"
-	cut := max - len(marker)
-	if cut < 0 {
-		cut = 0
-	}
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + marker
-}
+// capText caps plain text so that its JSON encoding, which is how it is stored, fits the
+// configured payload size, with a visible marker (see jsonenc.TruncateText).
+func (rt *Runtime) capText(s string) string { return jsonenc.TruncateText(s, rt.MaxPayloadBytes) }
 
 // attr converts an attribute to its JSON text, as MLflow stores every attribute. A long
 // string is cut as text, so it stays a readable string ending in the marker.

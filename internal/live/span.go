@@ -31,7 +31,8 @@ type Span struct {
 	start  time.Time
 
 	ended atomic.Bool
-	done  bool // guarded by tr.mu: ended and part of the trace
+	lost  atomic.Bool // counted as a span left out of its trace (once)
+	done  bool        // guarded by tr.mu: ended and part of the trace
 
 	// Everything set on the span lives here, guarded by mu, and is read when the trace is
 	// assembled: setting an attribute is a copy into memory the span already has.
@@ -68,6 +69,7 @@ type StartConfig struct {
 // no-op span when nothing is recorded: recording is off, no SDK is installed, ctx is
 // suppressed, or a limit is reached.
 func Start(ctx context.Context, name string, cfg *StartConfig) (context.Context, *Span) {
+	ctx = orBackground(ctx)
 	if disabled.Load() {
 		return ctx, noopSpan
 	}
@@ -87,6 +89,7 @@ func Start(ctx context.Context, name string, cfg *StartConfig) (context.Context,
 
 // StartChild starts a span under parent, whatever span ctx carries.
 func StartChild(ctx context.Context, parent *Span, name string, cfg *StartConfig) (context.Context, *Span) {
+	ctx = orBackground(ctx)
 	if disabled.Load() || parent == nil || parent.rt == nil {
 		return ctx, noopSpan
 	}

@@ -2,12 +2,14 @@ package live
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
 	oteltrace "go.opentelemetry.io/otel/trace"
 
 	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/spantypes"
 )
 
 // Trace is a trace whose root span has not ended yet, or that was handed over to export:
@@ -98,7 +100,9 @@ func (t *Trace) finish(s *Span) {
 	t.mu.Lock()
 	if t.closed {
 		t.mu.Unlock()
-		t.rt.DropSpan("late-span", "a span of trace %s ended after its root span; it is not exported", t.id)
+		if s.lost.CompareAndSwap(false, true) { // Assemble may have counted it already
+			t.rt.DropSpan("late-span", "a span of trace %s ended after its root span; it is not exported", t.id)
+		}
 		return
 	}
 	s.done = true
@@ -113,6 +117,31 @@ func (t *Trace) finish(s *Span) {
 		lastActive.Store(&t.id)
 		t.rt.complete(t)
 	}
+}
+
+// EndOpen ends the spans of the trace other than the root that are still open, latest
+// started first, at the given time (now when zero; never before a span's start), marking
+// each with spantypes.KeyEndedByTrace. It returns how many it ended.
+func (t *Trace) EndOpen(at time.Time) int {
+	t.mu.Lock()
+	spans := slices.Clone(t.spans)
+	t.mu.Unlock()
+	n := 0
+	for i := len(spans) - 1; i >= 0; i-- {
+		s := spans[i]
+		if s == t.root || s.Ended() {
+			continue
+		}
+		end := at
+		if !end.IsZero() && end.Before(s.start) {
+			end = s.start
+		}
+		s.SetRaw(spantypes.KeyEndedByTrace, "true")
+		if s.EndAt(end) {
+			n++
+		}
+	}
+	return n
 }
 
 // Apply merges u into the trace's updates (see core.UpdateCurrentTrace); false when the
