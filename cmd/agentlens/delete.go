@@ -117,7 +117,7 @@ func (a *app) delete(cmd *cobra.Command, o *deleteOptions) error {
 	}
 
 	ctx := cmd.Context()
-	st, err := a.openStore()
+	st, err := a.openStore(false)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/agentlens/agentlens/core/store"
 	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/internal/termtext"
 )
 
 type listOptions struct {
@@ -97,7 +98,7 @@ func (a *app) list(cmd *cobra.Command, o *listOptions) error {
 		return &usageError{err}
 	}
 	ctx := cmd.Context()
-	st, err := a.openStore()
+	st, err := a.openStore(true)
 	if err != nil {
 		return err
 	}
@@ -129,7 +130,7 @@ func (a *app) list(cmd *cobra.Command, o *listOptions) error {
 		if err != nil {
 			return err
 		}
-		if _, err := fmt.Fprintf(a.stdout, "%s\n", b); err != nil {
+		if _, err := fmt.Fprintf(a.stdout, "%s\n", termtext.EscapeJSON(b)); err != nil {
 			return err
 		}
 	} else if len(res.Traces) == 0 {

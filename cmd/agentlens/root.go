@@ -137,12 +137,17 @@ func newTracesCmd(a *app) *cobra.Command {
 }
 
 // openStore opens the store named by --store, which must exist: the CLI does not create
-// stores.
-func (a *app) openStore() (*store.Store, error) {
+// stores. Commands that only read open it read-only, so they change nothing in the file and
+// work on a store the user may not write.
+func (a *app) openStore(readOnly bool) (*store.Store, error) {
 	if a.storePath == "" {
 		return nil, usagef("--store must not be empty")
 	}
-	st, err := store.OpenExisting(a.storePath)
+	open := store.OpenExisting
+	if readOnly {
+		open = store.OpenReadOnly
+	}
+	st, err := open(a.storePath)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("no store at %s (set --store or AGENTLENS_STORE)", a.storePath)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/agentlens/agentlens/core/store"
 	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/internal/termtext"
 )
 
 func newShowCmd(a *app) *cobra.Command {
@@ -37,7 +38,7 @@ nothing cut.`,
 }
 
 func (a *app) show(ctx context.Context, id string, asJSON bool) error {
-	st, err := a.openStore()
+	st, err := a.openStore(true)
 	if err != nil {
 		return err
 	}
@@ -51,7 +52,7 @@ func (a *app) show(ctx context.Context, id string, asJSON bool) error {
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintf(a.stdout, "%s\n", b)
+		_, err = fmt.Fprintf(a.stdout, "%s\n", termtext.EscapeJSON(b))
 		return err
 	}
 	return writeTree(a.stdout, t)

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/internal/termtext"
 )
 
 func newTagCmd(a *app) *cobra.Command {
@@ -72,7 +73,7 @@ func (a *app) tag(ctx context.Context, id string, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := a.openStore()
+	st, err := a.openStore(false)
 	if err != nil {
 		return err
 	}
@@ -87,12 +88,12 @@ func (a *app) tag(ctx context.Context, id string, args []string) error {
 		}
 		return err
 	}
-	_, err = fmt.Fprintf(a.stdout, "set %s on %s\n", plural(len(pairs), "tag"), id)
+	_, err = fmt.Fprintf(a.stdout, "set %s on %s\n", plural(len(pairs), "tag"), termtext.Clean(id))
 	return err
 }
 
 func (a *app) untag(ctx context.Context, id string, keys []string) error {
-	st, err := a.openStore()
+	st, err := a.openStore(false)
 	if err != nil {
 		return err
 	}
@@ -112,7 +113,7 @@ func (a *app) untag(ctx context.Context, id string, keys []string) error {
 		}
 		return fmt.Errorf("%w; no tag removed", err)
 	}
-	_, err = fmt.Fprintf(a.stdout, "removed %s from %s\n", plural(len(unique), "tag"), id)
+	_, err = fmt.Fprintf(a.stdout, "removed %s from %s\n", plural(len(unique), "tag"), termtext.Clean(id))
 	return err
 }
 

@@ -154,6 +154,32 @@ func (s *Store) migrateStep(ctx context.Context) (done bool, err error) {
 	return version+1 == schemaVersion, tx.Commit()
 }
 
+// checkSchema checks, writing nothing, that the file holds a store of the schema this build
+// reads.
+func (s *Store) checkSchema(ctx context.Context) error {
+	var tables int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'agentlens_schema'`).Scan(&tables); err != nil {
+		return describeOpenError(err)
+	}
+	if tables == 0 {
+		return errors.New("not an agentlens store: the file has no agentlens schema")
+	}
+	var version int
+	if err := s.db.QueryRowContext(ctx, `SELECT version FROM agentlens_schema`).Scan(&version); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return errors.New("not an agentlens store: the file has no agentlens schema")
+		}
+		return describeOpenError(err)
+	}
+	switch {
+	case version > schemaVersion:
+		return fmt.Errorf("written by a newer agentlens (schema version %d; this build knows up to %d)", version, schemaVersion)
+	case version < schemaVersion:
+		return fmt.Errorf("schema version %d needs migrating to %d, which a read-only open does not do: open it once with a program that writes traces", version, schemaVersion)
+	}
+	return nil
+}
+
 func describeOpenError(err error) error {
 	msg := err.Error()
 	if strings.Contains(msg, "not a database") || strings.Contains(msg, "malformed") || strings.Contains(msg, "SQLITE_NOTADB") || strings.Contains(msg, "(26)") || strings.Contains(msg, "(11)") {

@@ -30,6 +30,49 @@ func Open(path string) (*Store, error) { return open(path, true) }
 // wrapping fs.ErrNotExist, and nothing is created. Tools that read traces use it.
 func OpenExisting(path string) (*Store, error) { return open(path, false) }
 
+// OpenReadOnly opens an existing store for reading only: nothing is written to the file,
+// its schema is not migrated, and a file that is not an agentlens store (an empty file
+// included) is an error. It works on a store the process may not write. Tools that only read
+// traces (agentlens traces list, show) use it.
+func OpenReadOnly(path string) (*Store, error) {
+	if err := checkExisting(path); err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "case_sensitive_like(1)", "temp_store(MEMORY)", "query_only(1)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("mode", "ro")
+	db, err := sql.Open("sqlite", "file:"+uriPath(path)+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("agentlens: store %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := s.checkSchema(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("agentlens: store %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// checkExisting reports a path that names no store file: missing (wrapping fs.ErrNotExist),
+// a directory, or not readable.
+func checkExisting(path string) error {
+	if path == "" {
+		return errors.New("agentlens: store: empty path")
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return fmt.Errorf("agentlens: no store at %s: %w", path, err)
+	case fi.IsDir():
+		return fmt.Errorf("agentlens: store %s is a directory", path)
+	}
+	return nil
+}
+
 func open(path string, create bool) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("agentlens: store: empty path")
@@ -40,10 +83,18 @@ func open(path string, create bool) (*Store, error) {
 				return nil, fmt.Errorf("agentlens: store %s: %w", path, err)
 			}
 		}
-	} else if fi, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("agentlens: no store at %s: %w", path, err)
-	} else if fi.IsDir() {
-		return nil, fmt.Errorf("agentlens: store %s is a directory", path)
+		// Open the file as SQLite will, to report what is wrong in the system's words
+		// (a directory, permission denied) rather than SQLite's "out of memory (14)".
+		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+			return nil, fmt.Errorf("agentlens: store %s is a directory", path)
+		}
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+		if err != nil {
+			return nil, fmt.Errorf("agentlens: store %s: %w", path, err)
+		}
+		f.Close()
+	} else if err := checkExisting(path); err != nil {
+		return nil, err
 	}
 	q := url.Values{}
 	// No foreign keys: the store deletes a trace's rows itself, which spares every insert

@@ -86,11 +86,53 @@ func TestOpenRejectsBadFiles(t *testing.T) {
 		{other, "not an agentlens store"},
 		{newer, "newer agentlens (schema version 99"},
 		{filepath.Join(garbage, "x.db"), "not a directory"},
+		{dir, "is a directory"},
 	} {
 		_, err := store.Open(tt.path)
 		if err == nil || !strings.Contains(err.Error(), tt.path) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Open(%s) = %v, want an error naming it and saying %q", filepath.Base(tt.path), err, tt.want)
 		}
+	}
+	// Read-only opens say the same, and also refuse an empty file.
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ path, want string }{
+		{garbage, "not an agentlens store, or corrupt"},
+		{other, "not an agentlens store"},
+		{newer, "newer agentlens (schema version 99"},
+		{empty, "not an agentlens store"},
+		{dir, "is a directory"},
+		{filepath.Join(dir, "missing.db"), "no such file"},
+	} {
+		_, err := store.OpenReadOnly(tt.path)
+		if err == nil || !strings.Contains(err.Error(), tt.path) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("OpenReadOnly(%s) = %v, want an error naming it and saying %q", filepath.Base(tt.path), err, tt.want)
+		}
+	}
+	if fi, err := os.Stat(empty); err != nil || fi.Size() != 0 {
+		t.Errorf("OpenReadOnly wrote to the empty file: %v %v", fi, err)
+	}
+}
+
+// A read-only open reads what a writing one wrote, and cannot write.
+func TestOpenReadOnly(t *testing.T) {
+	st, path := openTemp(t)
+	if err := st.Export(context.Background(), handMadeTrace("tr-ro", 1)); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := store.OpenReadOnly(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	tr, err := ro.GetTrace(context.Background(), "tr-ro")
+	if err != nil || tr.Info.TraceID != "tr-ro" {
+		t.Fatalf("GetTrace = %v, %v", tr, err)
+	}
+	if err := ro.SetTraceTag(context.Background(), "tr-ro", "k", "v"); err == nil {
+		t.Error("a read-only store took a tag")
 	}
 }
 

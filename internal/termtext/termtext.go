@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -64,8 +65,55 @@ func unsafeRune(r rune) bool {
 	}
 	switch {
 	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f,
-		r == 0x2028, r == 0x2029, r == 0xfeff:
+		r == 0x061c, // the Arabic letter mark, a bidirectional control
+		r == 0x2028, r == 0x2029, r == 0xfeff,
+		r >= 0xe0000 && r <= 0xe007f: // tag characters, invisible text
 		return true
 	}
 	return false
+}
+
+// EscapeJSON returns the JSON text js with every character Clean would escape written as a
+// \u escape, so that JSON printed on a terminal cannot move the cursor or reorder text
+// either. Such characters can only be inside strings, where the escape means the same; the
+// control characters JSON itself requires escaped are left to the encoder.
+func EscapeJSON(js []byte) []byte {
+	if !hasUnsafe(js) {
+		return js
+	}
+	out := make([]byte, 0, len(js)+16)
+	for len(js) > 0 {
+		r, size := utf8.DecodeRune(js)
+		if r >= utf8.RuneSelf && unsafeRune(r) || r == 0x7f {
+			out = appendU(out, r)
+		} else {
+			out = append(out, js[:size]...)
+		}
+		js = js[size:]
+	}
+	return out
+}
+
+func hasUnsafe(js []byte) bool {
+	for len(js) > 0 {
+		r, size := utf8.DecodeRune(js)
+		if r >= utf8.RuneSelf && unsafeRune(r) || r == 0x7f {
+			return true
+		}
+		js = js[size:]
+	}
+	return false
+}
+
+// appendU appends r as a JSON \u escape, as a surrogate pair above U+FFFF.
+func appendU(b []byte, r rune) []byte {
+	const hex = "0123456789abcdef"
+	u := func(b []byte, v rune) []byte {
+		return append(b, '\\', 'u', hex[v>>12&0xf], hex[v>>8&0xf], hex[v>>4&0xf], hex[v&0xf])
+	}
+	if r > 0xffff {
+		r1, r2 := utf16.EncodeRune(r)
+		return u(u(b, r1), r2)
+	}
+	return u(b, r)
 }

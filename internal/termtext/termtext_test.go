@@ -1,6 +1,7 @@
 package termtext
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -58,5 +59,38 @@ func TestTruncate(t *testing.T) {
 				t.Errorf("result has %d runes, more than %d", n, c.n)
 			}
 		})
+	}
+}
+
+func TestCleanEscapesInvisibleControls(t *testing.T) {
+	for in, want := range map[string]string{
+		"a\u061cb":       `a\u061cb`,
+		"x\U000e0041y":   `x\U000e0041y`,
+		"\U000e007f":     `\U000e007f`,
+		"emoji 👍🏽 stays": "emoji 👍🏽 stays",
+	} {
+		if got := Clean(in); got != want {
+			t.Errorf("Clean(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestEscapeJSON(t *testing.T) {
+	in := "{\n  \"s\": \"del\x7f c1\u009b rlo\u202e alm\u061c tag\U000e0041 ok é 👍\"\n}"
+	want := "{\n  \"s\": \"del\\u007f c1\\u009b rlo\\u202e alm\\u061c tag\\udb40\\udc41 ok é 👍\"\n}"
+	got := EscapeJSON([]byte(in))
+	if string(got) != want {
+		t.Fatalf("EscapeJSON = %s\nwant %s", got, want)
+	}
+	var a, b map[string]string
+	if err := json.Unmarshal([]byte(in), &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(got, &b); err != nil || a["s"] != b["s"] {
+		t.Errorf("escaped JSON decodes to %q (%v), want %q", b["s"], err, a["s"])
+	}
+	plain := []byte(`{"a":"b"}`)
+	if got := EscapeJSON(plain); &got[0] != &plain[0] {
+		t.Error("JSON with nothing to escape was copied")
 	}
 }

@@ -74,14 +74,21 @@ func pick(cond bool, yes, no string) string {
 	return no
 }
 
+// maxName is how many characters of a name (of a trace, span, span type or status) a line
+// shows: names are untrusted and may be huge.
+const maxName = 200
+
+// cut escapes untrusted text and cuts it to n characters.
+func cut(s string, n int) string { return termtext.Truncate(termtext.Clean(s), n) }
+
 // Header renders the first line of a trace: `trace <id> "<name>" <STATE> <duration> [tokens=N]`.
 func Header(t *tracedata.Trace) string {
 	took := t.Info.ExecutionDuration()
 	if root := t.RootSpan(); root != nil {
 		took = root.Duration().Round(time.Microsecond)
 	}
-	line := fmt.Sprintf("trace %s \"%s\" %s %s", termtext.Clean(t.Info.TraceID),
-		termtext.Clean(t.Info.Tags[spantypes.TagTraceName]), termtext.Clean(string(t.Info.State)), took)
+	line := fmt.Sprintf("trace %s \"%s\" %s %s", cut(t.Info.TraceID, maxName),
+		cut(t.Info.Tags[spantypes.TagTraceName], maxName), cut(string(t.Info.State), maxName), took)
 	if u, ok := t.TokenUsage(); ok {
 		line += fmt.Sprintf(" tokens=%d", u.TotalTokens)
 	}
@@ -91,8 +98,8 @@ func Header(t *tracedata.Trace) string {
 // SpanLine renders a span: `TYPE name STATUS duration [tokens=N] [(error message)]`, the
 // message cut to maxMessage characters.
 func SpanLine(s *tracedata.Span, maxMessage int) string {
-	line := fmt.Sprintf("%s %s %s %s", termtext.Clean(s.SpanType()), termtext.Clean(s.Name),
-		termtext.Clean(string(s.Status.Code)), s.Duration().Round(time.Microsecond))
+	line := fmt.Sprintf("%s %s %s %s", cut(s.SpanType(), maxName), cut(s.Name, maxName),
+		cut(string(s.Status.Code), maxName), s.Duration().Round(time.Microsecond))
 	if u, ok := s.TokenUsage(); ok {
 		line += fmt.Sprintf(" tokens=%d", u.TotalTokens)
 	}
