@@ -73,7 +73,7 @@ func (b *tracedBody) finish(err error, closed bool) {
 func safely(fn func()) {
 	defer func() {
 		if r := recover(); r != nil {
-			instrument.ReportError("autolog/openai", fmt.Errorf("panic while tracing a response: %v", r))
+			instrument.ReportError("autolog/openai: response panic", fmt.Errorf("panic while tracing a response: %v", r))
 		}
 	}()
 	fn()

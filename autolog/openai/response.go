@@ -47,7 +47,7 @@ func (c *call) endWithJSON(text string, complete bool, err error) {
 	instrument.OnExport(c.span, func(s *instrument.FinishedSpan) {
 		head, ok := readResponseHead(text)
 		if !ok {
-			instrument.ReportError("autolog/openai", errors.New("a successful response body is not a JSON object; recorded as text"))
+			instrument.ReportError("autolog/openai: response not JSON", errors.New("a successful response body is not a JSON object; recorded as text"))
 			if c.own && c.content {
 				s.SetAttribute(spantypes.KeySpanOutputs, text)
 			}

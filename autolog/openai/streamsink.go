@@ -138,7 +138,7 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 			value = ev.Data
 		}
 		if err := asm.add(ev.Event, ev.Data); err != nil {
-			instrument.ReportError("autolog/openai", fmt.Errorf("parsing a stream chunk: %w", err))
+			instrument.ReportError("autolog/openai: stream chunk", fmt.Errorf("parsing a stream chunk: %w", err))
 			if c.content && !jsontext.Valid(ev.Data) {
 				value = jsonenc.String(ev.Data) // recorded as a JSON string
 			}
@@ -174,7 +174,7 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 	case err != nil:
 		// Recorded as the caller met it.
 	case s.overflow:
-		instrument.ReportError("autolog/openai", fmt.Errorf("a stream outgrew %d bytes: chunks after that are not recorded", s.limit))
+		instrument.ReportError("autolog/openai: stream too large", fmt.Errorf("a stream outgrew %d bytes: chunks after that are not recorded", s.limit))
 	case closed && !complete:
 		sp.SetAttribute(spantypes.KeyStreamCancelled, true)
 	case !complete && c.own:

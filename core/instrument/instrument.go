@@ -40,14 +40,16 @@ func SetRawAttribute(s *core.Span, key, json string) { rec(s).SetRaw(key, json) 
 // (an API's error body, say): an "exception" event and status ERROR "<type>: <message>".
 func RecordException(s *core.Span, typ, message string) { rec(s).RecordException(typ, message) }
 
-// ReportError counts and logs (once per source) an internal failure of an adapter: a
-// response it could not parse, a hook that panicked. It never reaches the traced code.
-func ReportError(source string, err error) {
+// ReportError counts and logs an internal failure of an adapter (a response it could not
+// parse, a hook that panicked), and hands it to the SDK's error handler. It never reaches the
+// traced code. kind names the failure, "<adapter>: <what failed>" by convention; logging is
+// rate-limited per kind, so give distinct failures distinct kinds.
+func ReportError(kind string, err error) {
 	if err == nil {
 		return
 	}
 	if rt := live.Current(); rt != nil {
-		rt.Fail(source, "%w", err)
+		rt.Fail(kind, "%w", err)
 	}
 }
 

@@ -47,6 +47,7 @@ type config struct {
 	maxOpenTraces    int
 	maxSpansPerTrace int
 	logger           *slog.Logger
+	onError          func(kind string, err error)
 }
 
 // Option configures tracing; see Configure.
@@ -157,14 +158,24 @@ func WithMaxSpansPerTrace(n int) Option {
 	return optionFunc(func(c *config) { c.maxSpansPerTrace = n })
 }
 
-// WithLogger sets where internal failures are logged (default slog.Default()).
-// Each kind of failure is logged once; all are counted in Stats.
+// WithLogger sets where internal failures are logged (default slog.Default()). The first
+// failure of each kind is logged at once, later ones at most once a minute per kind, with the
+// number only counted since; all are counted in Stats.
 func WithLogger(l *slog.Logger) Option {
 	return optionFunc(func(c *config) {
 		if l != nil {
 			c.logger = l
 		}
 	})
+}
+
+// WithErrorHandler sets a function that receives every internal failure, as
+// OpenTelemetry's otel.SetErrorHandler does, besides the rate-limited log: kind names what
+// failed ("export *sdk.MemoryDestination", "autolog/openai: stream chunk", ...). It is called
+// on the goroutine where the failure happened, traced code's included, so it must be quick
+// and safe for concurrent use; a panic in it is logged and goes no further.
+func WithErrorHandler(h func(kind string, err error)) Option {
+	return optionFunc(func(c *config) { c.onError = h })
 }
 
 // newConfig builds a configuration from the environment (looked up with getenv) and then
@@ -272,6 +283,7 @@ func (c *config) settings() live.Settings {
 		MaxSpansPerTrace: c.maxSpansPerTrace,
 		TraceTimeout:     c.traceTimeout,
 		Logger:           c.logger,
+		OnError:          c.onError,
 	}
 }
 

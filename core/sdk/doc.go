@@ -26,7 +26,8 @@
 // GetTrace reads a finished trace back from the first destination that can (the local
 // store), and SearchTraces, SetTraceTag, DeleteTraceTag and DeleteTraces work on the local
 // store; nothing finished is kept in memory. Internal failures never reach the traced code:
-// they are logged once per kind and counted (GetStats).
+// they are counted (GetStats), logged at most once a minute per kind, and handed to the
+// WithErrorHandler function when there is one.
 //
 // # Without SQLite
 //

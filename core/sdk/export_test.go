@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -398,5 +400,37 @@ func TestTraceTimeoutFromEnv(t *testing.T) {
 	t.Setenv(sdk.EnvSamplingRatio, "NaN")
 	if err := sdk.Configure(); err == nil || !strings.Contains(err.Error(), sdk.EnvSamplingRatio) {
 		t.Errorf("NaN sampling ratio: err = %v", err)
+	}
+}
+
+// The error handler receives every failure, not only the logged ones.
+func TestErrorHandlerReceivesEveryFailure(t *testing.T) {
+	var mu sync.Mutex
+	var kinds []string
+	bad := &failingDest{}
+	restore, err := sdk.Override(sdk.WithDestinations(bad),
+		sdk.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
+		sdk.WithErrorHandler(func(kind string, err error) {
+			mu.Lock()
+			defer mu.Unlock()
+			kinds = append(kinds, kind+": "+err.Error())
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer restore()
+	runTraces(3)
+	if err := sdk.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(kinds) != 3 {
+		t.Fatalf("handler saw %d failures, want 3: %q", len(kinds), kinds)
+	}
+	for _, k := range kinds {
+		if !strings.HasPrefix(k, "export *sdk_test.failingDest: ") || !strings.Contains(k, "backend down") {
+			t.Errorf("failure %q", k)
+		}
 	}
 }

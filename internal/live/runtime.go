@@ -21,8 +21,11 @@ type Settings struct {
 	MaxSpansPerTrace int
 	// TraceTimeout ends a trace still open after it (0: never).
 	TraceTimeout time.Duration
-	// Logger receives the first internal failure of each kind.
+	// Logger receives internal failures, rate-limited per kind (see Fail).
 	Logger *slog.Logger
+	// OnError, when set, receives every internal failure, on the goroutine where it
+	// happened: it must be quick and safe for concurrent use.
+	OnError func(kind string, err error)
 }
 
 // Runtime is one configuration of recording: its settings, the traces it has open, and
