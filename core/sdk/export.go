@@ -234,7 +234,7 @@ func (e *exporter) shutdown(ctx context.Context) error {
 	}
 	for _, s := range e.sinks {
 		if sd, ok := s.dest.(interface{ Shutdown(context.Context) error }); ok {
-			if serr := sd.Shutdown(ctx); serr != nil {
+			if serr := safeExport(func() error { return sd.Shutdown(ctx) }); serr != nil {
 				err = errors.Join(err, fmt.Errorf("agentlens: shutdown destination %T: %w", s.dest, serr))
 			}
 		}

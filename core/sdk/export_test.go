@@ -434,3 +434,41 @@ func TestErrorHandlerReceivesEveryFailure(t *testing.T) {
 		}
 	}
 }
+
+type panickingShutdown struct{ sdk.MemoryDestination }
+
+func (*panickingShutdown) Shutdown(context.Context) error { panic("shutdown bug") }
+
+// A destination whose Shutdown panics makes Shutdown return an error, not crash.
+func TestDestinationShutdownPanic(t *testing.T) {
+	if err := sdk.Configure(sdk.WithDestinations(&panickingShutdown{})); err != nil {
+		t.Fatal(err)
+	}
+	err := sdk.Shutdown(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "shutdown bug") {
+		t.Errorf("Shutdown = %v, want the panic as an error", err)
+	}
+}
+
+// The counters of a configuration stay readable after Shutdown, until the next one.
+func TestStatsAfterShutdown(t *testing.T) {
+	if err := sdk.Configure(sdk.WithDestinations(&failingDest{}),
+		sdk.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))); err != nil {
+		t.Fatal(err)
+	}
+	runTraces(2)
+	if err := sdk.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if st := sdk.GetStats(); st.Failed != 2 || st.InternalErrors != 2 {
+		t.Errorf("stats after Shutdown = %+v, want 2 failed", st)
+	}
+	restore, err := sdk.Override(sdk.WithDestinations(sdk.NewMemoryDestination()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer restore()
+	if st := sdk.GetStats(); st != (sdk.Stats{}) {
+		t.Errorf("stats of a new configuration = %+v", st)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/agentlens/agentlens/internal/live"
@@ -131,8 +132,17 @@ func Shutdown(ctx context.Context) error {
 	if rec == nil {
 		return nil
 	}
-	return rec.Owner.(*runtime).shutdown(ctx)
+	rt := rec.Owner.(*runtime)
+	err := rt.shutdown(ctx)
+	// Its counters stay readable (GetStats) until tracing is configured again: the drops
+	// of the final flush are what a program reads last.
+	shutDown.Store(rt)
+	return err
 }
+
+// shutDown is the configuration Shutdown ended last, whose counters GetStats returns while no
+// configuration is installed.
+var shutDown atomic.Pointer[runtime]
 
 func (rt *runtime) shutdown(ctx context.Context) error {
 	rt.stopOnce.Do(func() {

@@ -16,9 +16,13 @@ type Stats struct {
 	InternalErrors uint64
 }
 
-// GetStats returns the counters of the current configuration.
+// GetStats returns the counters of the current configuration; after Shutdown, until tracing
+// is configured again, those of the configuration it shut down.
 func GetStats() Stats {
 	rt := installed()
+	if rt == nil {
+		rt = shutDown.Load()
+	}
 	if rt == nil {
 		return Stats{}
 	}
