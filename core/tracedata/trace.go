@@ -1,6 +1,7 @@
 package tracedata
 
 import (
+	"encoding/json"
 	"errors"
 	"regexp"
 	"time"
@@ -65,6 +66,24 @@ func (t *Trace) RootSpan() *Span {
 		if t.Spans[i].ParentID == "" {
 			return &t.Spans[i]
 		}
+	}
+	return nil
+}
+
+// Inputs returns the JSON text of the root span's inputs, what MLflow calls the trace's
+// request; nil when there is no root span or it recorded none.
+func (t *Trace) Inputs() json.RawMessage {
+	if root := t.RootSpan(); root != nil {
+		return root.Inputs()
+	}
+	return nil
+}
+
+// Outputs returns the JSON text of the root span's outputs, the trace's response in MLflow's
+// terms; nil when there is no root span or it recorded none.
+func (t *Trace) Outputs() json.RawMessage {
+	if root := t.RootSpan(); root != nil {
+		return root.Outputs()
 	}
 	return nil
 }

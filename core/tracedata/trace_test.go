@@ -530,3 +530,20 @@ func TestTraceStateAndStatusValues(t *testing.T) {
 		t.Errorf("values = %s, want %s", got, want)
 	}
 }
+
+func TestTraceInputsAndOutputs(t *testing.T) {
+	tr := tracedata.Trace{Spans: []tracedata.Span{
+		{SpanID: "2", ParentID: "1", Attributes: map[string]string{"mlflow.spanInputs": `"child"`}},
+		{SpanID: "1", Attributes: map[string]string{"mlflow.spanInputs": `{"q":"hi"}`, "mlflow.spanOutputs": `"hello"`}},
+	}}
+	if got := string(tr.Inputs()); got != `{"q":"hi"}` {
+		t.Errorf("Inputs = %s", got)
+	}
+	if got := string(tr.Outputs()); got != `"hello"` {
+		t.Errorf("Outputs = %s", got)
+	}
+	var empty tracedata.Trace
+	if empty.Inputs() != nil || empty.Outputs() != nil {
+		t.Error("a trace without spans has inputs or outputs")
+	}
+}
