@@ -162,7 +162,10 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 	if !firstAt.IsZero() {
 		sp.SetAttribute(spantypes.KeyTimeToFirstTokenMS, firstAt.Sub(c.started).Milliseconds())
 	}
-	complete := sawDone
+	// A stream is complete when the server said so ([DONE], which Perplexity never sends,
+	// or the Responses API's terminal event), or when the body ended cleanly once every
+	// choice had finished.
+	complete := sawDone || (err == nil && !closed && !s.overflow && asm.finished())
 	if c.ep == responses {
 		complete = terminal
 	}
