@@ -16,26 +16,41 @@ import (
 )
 
 // streamSink keeps the bytes of a streamed response as the caller reads them, with the time
-// each piece arrived, and leaves everything else to the export goroutine: there the bytes are
-// split into server-sent events, each event becomes a chunk event at the time its last byte
+// they arrived, and leaves everything else to the export goroutine: there the bytes are split
+// into server-sent events, each event becomes a chunk event at the time its last byte
 // arrived, and the chunks are assembled into the response a non-streamed call returns.
+//
+// Arrival times are marked only where an event can end (a read holding a line break) and at
+// most once per markGranularity, so that a caller reading in tiny pieces does not make the
+// bookkeeping grow with its reads: the marks are bounded by the events and by the duration
+// of the stream, and memory follows the recorded bytes.
 type streamSink struct {
 	c *call
 	*streamBuffer
 	limit    int  // how many bytes to keep: maxStreamBytes when the stream began
 	overflow bool // the stream outgrew limit; the rest was not kept
+	// anyRead marks every read instead of the reads holding a line break, for a body
+	// whose bytes are not the events' (a compressed one).
+	anyRead bool
+	window  time.Duration // when the last mark's window opened, since the call started
+	endAt   time.Duration // when the stream ended, since the call started
 }
 
-// streamBuffer holds the bytes of a stream and when each piece arrived.
+// markGranularity is the resolution of chunk arrival times: the reads within it share one
+// mark, the time of the last of them.
+const markGranularity = time.Millisecond
+
+// streamBuffer holds the bytes of a stream and when they arrived.
 type streamBuffer struct {
 	buf   []byte
 	reads []streamRead
 }
 
-// streamRead marks one read: the offset in buf where it ended, and when it happened.
+// streamRead marks the offset in buf that the reads had reached by time at (since the call
+// started).
 type streamRead struct {
 	end int
-	at  time.Time
+	at  time.Duration
 }
 
 // streamBuffers keeps a few stream buffers for the next streams once theirs is exported. A
@@ -78,11 +93,21 @@ func (s *streamSink) data(p []byte) {
 		return
 	}
 	s.buf = append(s.buf, p...)
-	s.reads = append(s.reads, streamRead{end: len(s.buf), at: time.Now()})
+	if !s.anyRead && bytes.IndexByte(p, '\n') < 0 && bytes.IndexByte(p, '\r') < 0 {
+		return // no event ends in p: its bytes go with the next mark
+	}
+	at := time.Since(s.c.started)
+	if n := len(s.reads); n > 0 && at-s.window < markGranularity {
+		s.reads[n-1] = streamRead{end: len(s.buf), at: at}
+		return
+	}
+	s.window = at
+	s.reads = append(s.reads, streamRead{end: len(s.buf), at: at})
 }
 
 func (s *streamSink) end(err error, closed bool) {
 	c := s.c
+	s.endAt = time.Since(c.started)
 	defer c.end()
 	if err != nil && !s.sentAPIError() {
 		// A read error ends the stream; an error the server sent in it, recorded on
@@ -149,10 +174,14 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 	sp.ExpectChunks(bytes.Count(s.buf, blankLine) + 1)
 	start := 0
 	for _, r := range s.reads {
-		at = r.at
+		at = c.started.Add(r.at)
 		parser.Write(s.buf[start:r.end])
 		start = r.end
 	}
+	// Bytes after the last mark hold no line break: they can only end an event that the
+	// end of the body ends.
+	at = c.started.Add(s.endAt)
+	parser.Write(s.buf[start:])
 	if err == nil && !closed && !s.overflow {
 		// A clean end of the body: an event the server did not finish with a blank line
 		// still counts. After a read error or an early close, a partial event does not.
