@@ -18,6 +18,7 @@ import (
 // response wraps the response body so that the span ends with it: the caller reads the
 // body as before, and the span learns from the bytes as they pass.
 func (c *call) response(resp *http.Response) {
+	c.enc, c.encName = encodingOf(resp.Header)
 	if resp.StatusCode >= 400 {
 		c.span.SetAttribute(spantypes.KeyHTTPStatusCode, resp.StatusCode)
 		c.wrap(resp, newBufferSink(resp, c.endWithError(resp)))
@@ -41,10 +42,20 @@ func (c *call) endWithJSON(text string, complete bool, err error) {
 	if !complete {
 		return
 	}
-	if c.own && c.content {
+	if c.own && c.content && c.enc == identity {
 		instrument.SetRawOutputs(c.span, text) // checked by the hook
 	}
 	instrument.OnExport(c.span, func(s *instrument.FinishedSpan) {
+		if c.enc != identity {
+			decoded, ok := c.decode(text)
+			if !ok {
+				return
+			}
+			text = decoded
+			if c.own && c.content && jsontext.Valid(text) {
+				s.SetRawAttribute(spantypes.KeySpanOutputs, compactJSON(text))
+			}
+		}
 		head, ok := readResponseHead(text)
 		if !ok {
 			instrument.ReportError("autolog/openai", errors.New("a successful response body is not a JSON object; recorded as text"))
@@ -62,6 +73,21 @@ func (c *call) endWithJSON(text string, complete bool, err error) {
 			s.SetTokenUsage(core.TokenUsage{InputTokens: in, OutputTokens: out, TotalTokens: total})
 		}
 	})
+}
+
+// decode decodes a compressed body for the span; ok is false (and the failure reported)
+// when it cannot be read.
+func (c *call) decode(body string) (string, bool) {
+	if c.enc == unreadable {
+		instrument.ReportError("autolog/openai", fmt.Errorf("a response body in Content-Encoding %q cannot be read: its content is not recorded", c.encName))
+		return "", false
+	}
+	text, err := decodeText(c.enc, body, maxBufferedBody)
+	if err != nil {
+		instrument.ReportError("autolog/openai", fmt.Errorf("decoding a %s response body: %w", c.encName, err))
+		return "", false
+	}
+	return text, true
 }
 
 // responseHead is the part of a response object a span records.
@@ -145,6 +171,10 @@ func (c *call) endWithError(resp *http.Response) func(body string, complete bool
 	status := resp.Status
 	return func(body string, complete bool, err error) {
 		defer c.end()
+		if c.enc != identity && body != "" {
+			// Error bodies are small: decoded here, where the error is recorded.
+			body, _ = c.decode(body)
+		}
 		typ, msg := apiError(body)
 		if typ == "" && msg == "" {
 			typ, msg = "HTTPError", "HTTP "+status

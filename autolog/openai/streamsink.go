@@ -81,7 +81,7 @@ var blankLine = []byte("\n\n")
 const maxEventBytes = 8 << 20
 
 func (c *call) newStreamSink() *streamSink {
-	return &streamSink{c: c, streamBuffer: getStreamBuffer(), limit: maxStreamBytes}
+	return &streamSink{c: c, streamBuffer: getStreamBuffer(), limit: maxStreamBytes, anyRead: c.enc != identity}
 }
 
 func (s *streamSink) data(p []byte) {
@@ -170,19 +170,32 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 		}
 		sp.AddChunk(at, value)
 	})
-	// Server-sent events end with a blank line: counting them sizes the chunk list once.
-	sp.ExpectChunks(bytes.Count(s.buf, blankLine) + 1)
-	start := 0
-	for _, r := range s.reads {
-		at = c.started.Add(r.at)
-		parser.Write(s.buf[start:r.end])
-		start = r.end
+	clean := err == nil && !closed && !s.overflow // the body reached its end
+	switch c.enc {
+	case identity:
+		// Server-sent events end with a blank line: counting them sizes the chunk list once.
+		sp.ExpectChunks(bytes.Count(s.buf, blankLine) + 1)
+		start := 0
+		for _, r := range s.reads {
+			at = c.started.Add(r.at)
+			parser.Write(s.buf[start:r.end])
+			start = r.end
+		}
+		// Bytes after the last mark hold no line break: they can only end an event that
+		// the end of the body ends.
+		at = c.started.Add(s.endAt)
+		parser.Write(s.buf[start:])
+	case unreadable:
+		instrument.ReportError("autolog/openai", fmt.Errorf("a stream in Content-Encoding %q cannot be read: its chunks are not recorded", c.encName))
+		return
+	default:
+		ok, decErr := s.writeDecoded(parser, &at)
+		if decErr != nil && clean {
+			instrument.ReportError("autolog/openai", fmt.Errorf("decoding a %s stream: %w", c.encName, decErr))
+		}
+		clean = clean && ok
 	}
-	// Bytes after the last mark hold no line break: they can only end an event that the
-	// end of the body ends.
-	at = c.started.Add(s.endAt)
-	parser.Write(s.buf[start:])
-	if err == nil && !closed && !s.overflow {
+	if clean {
 		// A clean end of the body: an event the server did not finish with a blank line
 		// still counts. After a read error or an early close, a partial event does not.
 		parser.Close()
@@ -194,7 +207,7 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 	// A stream is complete when the server said so ([DONE], which Perplexity never sends,
 	// or the Responses API's terminal event), or when the body ended cleanly once every
 	// choice had finished.
-	complete := sawDone || (err == nil && !closed && !s.overflow && asm.finished())
+	complete := sawDone || (clean && asm.finished())
 	if c.ep == responses {
 		complete = terminal
 	}
@@ -234,7 +247,7 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 // sentAPIError reports whether the stream so far holds an error the server sent in it. It
 // splits the events on the caller's goroutine, so it is only for the path of a failed read.
 func (s *streamSink) sentAPIError() bool {
-	if s.c.ep == responses {
+	if s.c.ep == responses || s.c.enc != identity {
 		return false
 	}
 	found := false

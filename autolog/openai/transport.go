@@ -75,9 +75,11 @@ type call struct {
 	cfg     *config
 	ep      endpoint
 	span    *core.Span
-	own     bool // the span is ours to end (not a framework's model span)
-	content bool // record prompts and completions
-	stream  bool // the request asked for a stream (a hint, for responses without a content type)
+	own     bool         // the span is ours to end (not a framework's model span)
+	content bool         // record prompts and completions
+	stream  bool         // the request asked for a stream (a hint, for responses without a content type)
+	enc     bodyEncoding // the response body's Content-Encoding
+	encName string       // as the header names it
 	path    string
 	started time.Time
 }
