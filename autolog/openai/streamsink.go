@@ -129,7 +129,7 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 		sawDone  bool
 		terminal bool // the Responses API's terminal event came
 		// apiErr holds an error the server sent inside the stream ({"error": {...}}).
-		apiErrType, apiErrMsg string
+		apiErr apiErrorBody
 	)
 	switch c.ep {
 	case chatCompletions:
@@ -152,9 +152,9 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 			case "response.completed", "response.incomplete", "response.failed", "error":
 				terminal = true
 			}
-		} else if typ, msg := streamAPIError(ev.Data); typ != "" || msg != "" {
-			if apiErrType == "" && apiErrMsg == "" {
-				apiErrType, apiErrMsg = typ, msg
+		} else if e := streamAPIError(ev.Data); e.found {
+			if !apiErr.found {
+				apiErr = e
 			}
 			return
 		}
@@ -212,9 +212,15 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 		complete = terminal
 	}
 	switch {
-	case apiErrType != "" || apiErrMsg != "":
+	case apiErr.found:
 		if c.own {
-			sp.RecordException(apiErrType, apiErrMsg)
+			sp.RecordException(apiErr.name(), apiErr.message)
+			if apiErr.typ != "" {
+				sp.SetAttribute(spantypes.KeyAPIErrorType, apiErr.typ)
+			}
+			if apiErr.code != "" {
+				sp.SetRawAttribute(spantypes.KeyAPIErrorCode, compactJSON(apiErr.code))
+			}
 		}
 	case err != nil:
 		// Recorded as the caller met it.
@@ -252,7 +258,7 @@ func (s *streamSink) sentAPIError() bool {
 	}
 	found := false
 	parser := sse.NewParser(maxEventBytes, func(ev sse.Event) {
-		if typ, msg := streamAPIError(ev.Data); typ != "" || msg != "" {
+		if streamAPIError(ev.Data).found {
 			found = true
 		}
 	})
@@ -261,9 +267,9 @@ func (s *streamSink) sentAPIError() bool {
 }
 
 // streamAPIError reads an error the server sent as a stream event ({"error": {...}}).
-func streamAPIError(data string) (typ, msg string) {
+func streamAPIError(data string) apiErrorBody {
 	if !strings.HasPrefix(data, `{"error"`) {
-		return "", ""
+		return apiErrorBody{}
 	}
 	return apiError(data)
 }
