@@ -21,6 +21,10 @@ import (
 // body as before, and the span learns from the bytes as they pass.
 func (c *call) response(resp *http.Response) {
 	c.enc, c.encName = encodingOf(resp.Header)
+	if up := resp.Header.Get("X-Inference-Provider"); up != "" {
+		// Hugging Face's router names the provider that served the call.
+		instrument.SetRawAttribute(c.span, spantypes.KeyUpstreamProvider, jsonenc.String(up))
+	}
 	if resp.StatusCode >= 400 {
 		c.span.SetAttribute(spantypes.KeyHTTPStatusCode, resp.StatusCode)
 		c.wrap(resp, newBufferSink(resp, c.endWithError(resp)))
@@ -71,6 +75,7 @@ func (c *call) endWithJSON(text string, complete bool, err error) {
 			reasons = append(reasons, head.status)
 		}
 		setResponse(s, head.model, head.id, reasons)
+		setUpstream(s, head.provider)
 		if in, out, total, ok := rawUsageCounts(head.usage); ok {
 			s.SetTokenUsage(core.TokenUsage{InputTokens: in, OutputTokens: out, TotalTokens: total})
 		}
@@ -95,6 +100,7 @@ func (c *call) decode(body string) (string, bool) {
 // responseHead is the part of a response object a span records.
 type responseHead struct {
 	id, object, model, status string
+	provider                  string // the upstream provider a router names (OpenRouter)
 	usage                     gjson.Result
 	reasons                   []string // the choices' finish reasons
 }
@@ -116,6 +122,8 @@ func readResponseHead(body string) (h responseHead, ok bool) {
 			h.model = stringOf(v, h.model)
 		case "status":
 			h.status = stringOf(v, h.status)
+		case "provider":
+			h.provider = stringOf(v, h.provider)
 		case "usage":
 			h.usage = v
 		case "choices":
@@ -145,6 +153,17 @@ func setResponse(s *instrument.FinishedSpan, model, id string, reasons []string)
 	}
 	if len(reasons) > 0 {
 		s.SetAttribute(spantypes.KeyGenAIResponseFinishReasons, reasons)
+	}
+}
+
+// setUpstream records the provider a router says served the call, unless the response's
+// headers named it already.
+func setUpstream(s *instrument.FinishedSpan, provider string) {
+	if provider == "" {
+		return
+	}
+	if _, set := s.Attribute(spantypes.KeyUpstreamProvider); !set {
+		s.SetAttribute(spantypes.KeyUpstreamProvider, provider)
 	}
 }
 

@@ -244,6 +244,9 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 	model, _ := assembled["model"].(string)
 	id, _ := assembled["id"].(string)
 	setResponse(sp, model, id, finishReasons(assembled))
+	if up, ok := assembled["provider"].(string); ok && c.ep != responses {
+		setUpstream(sp, up)
+	}
 	usage, _ := assembled["usage"].(map[string]any)
 	if in, out, total, ok := usageCounts(usage); ok {
 		sp.SetTokenUsage(core.TokenUsage{InputTokens: in, OutputTokens: out, TotalTokens: total})
