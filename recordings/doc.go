@@ -6,6 +6,22 @@
 // package's source directory, so tests in any package and `go run ./examples/...` from the
 // repository root use the same files.
 //
+// # Where the cassettes come from
+//
+// The cassettes in recordings/cassettes were generated, not recorded from a provider: each
+// was made by this module's own fake OpenAI servers (internal/fakeopenai for the examples'
+// cassettes, the hand-written responses of the autolog/openai, swarm and recordings tests
+// for theirs), which answer in the OpenAI API's wire format, through the real recording path
+// with a fake key. Their generator tests rewrite them when asked: TestGenerateOpenAICassettes
+// (AGENTLENS_REGEN_OPENAI=1), TestGenerateSwarmCassettes (AGENTLENS_REGEN_SWARM=1), the
+// examples' TestGenerate...Cassette tests (AGENTLENS_REGEN_EXAMPLES=1) and
+// TestGenerateSelftestCassette (AGENTLENS_REGEN_SELFTEST=1).
+//
+// Real traffic is what the adapters are checked against: their conformance tests replay the
+// real OpenAI and OpenRouter exchanges that github.com/tmc/langchaingo recorded for its own
+// tests and ships in its module (httprr files, read from the Go module cache, never copied
+// into this repository).
+//
 // # Replay and recording
 //
 // Replay is the default: requests are answered from the cassette and never reach the
