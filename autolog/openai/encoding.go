@@ -109,9 +109,14 @@ func (r *markedReader) Read(p []byte) (int, error) {
 	if r.off >= len(r.buf) {
 		return 0, io.EOF
 	}
+	// Stop at the next mark, so that the bytes read get their own time; a mark that ends
+	// where the last read stopped is behind.
 	end := len(r.buf)
-	if r.mark < len(r.reads) {
-		end = r.reads[r.mark].end // stop at a mark, so that every byte gets its own time
+	for m := r.mark; m < len(r.reads); m++ {
+		if e := r.reads[m].end; e > r.off {
+			end = min(e, end)
+			break
+		}
 	}
 	n := copy(p, r.buf[r.off:end])
 	r.off += n
@@ -139,12 +144,12 @@ const decodedChunkSize = 16 << 10
 // whole stream decoded without error; err tells why not (nil when the kept bytes simply
 // ended early, as a cut or closed stream's do).
 func (s *streamSink) writeDecoded(w io.Writer, at *time.Time) (ok bool, err error) {
+	if len(s.buf) == 0 {
+		return true, nil // an empty body holds no events
+	}
 	src := &markedReader{buf: s.buf, reads: s.reads, started: s.c.started, endAt: s.endAt, at: at}
 	dec, err := newDecoder(s.c.enc, src, s.buf[:min(len(s.buf), 2)])
 	if err != nil {
-		if len(s.buf) == 0 {
-			return true, nil // an empty body holds no events
-		}
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return false, nil
 		}

@@ -47,11 +47,13 @@ func readBody(req *http.Request, limit int) (requestBody, error) {
 	if n := req.ContentLength; n > 0 {
 		b.Grow(int(min(n, int64(limit)+1)))
 	}
-	// Bodies made from a bytes or strings reader (as go-openai's are) copy themselves in
-	// whole; others go through a pooled buffer.
-	bp := copyBuffers.Get().(*[]byte)
-	_, err := io.CopyBuffer(&b, io.LimitReader(req.Body, int64(limit)+1), *bp)
-	copyBuffers.Put(bp)
+	// The copy goes through a pooled buffer and limited reader, so that reading costs no
+	// allocation besides the text.
+	cp := copyBuffers.Get().(*bodyCopier)
+	cp.lr = io.LimitedReader{R: req.Body, N: int64(limit) + 1}
+	_, err := io.CopyBuffer(&b, &cp.lr, cp.buf)
+	cp.lr.R = nil
+	copyBuffers.Put(cp)
 	if err != nil {
 		return requestBody{text: b.String()}, err
 	}
@@ -62,7 +64,13 @@ func readBody(req *http.Request, limit int) (requestBody, error) {
 	return requestBody{text: b.String()}, nil
 }
 
-var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 8<<10); return &b }}
+// bodyCopier is what reading a request body needs besides the text.
+type bodyCopier struct {
+	buf []byte
+	lr  io.LimitedReader
+}
+
+var copyBuffers = sync.Pool{New: func() any { return &bodyCopier{buf: make([]byte, 8<<10)} }}
 
 // withBody gives out, a copy of req whose body was read into body, that body again: the
 // bytes read, then (when truncated) the rest of the original.

@@ -52,6 +52,7 @@ func (c *call) endWithJSON(text string, complete bool, err error) {
 		instrument.SetRawOutputs(c.span, text) // checked by the hook
 	}
 	instrument.OnExport(c.span, func(s *instrument.FinishedSpan) {
+		text := text // the closure keeps the body by value; a decoded one replaces this copy
 		if c.enc != identity {
 			decoded, ok := c.decode(text)
 			if !ok {
