@@ -6,6 +6,22 @@
 // package's source directory, so tests in any package and `go run ./examples/...` from the
 // repository root use the same files.
 //
+// # Where the cassettes come from
+//
+// The cassettes in recordings/cassettes were generated, not recorded from a provider: each
+// was made by this module's own fake OpenAI servers (internal/fakeopenai for the examples'
+// cassettes, the hand-written responses of the autolog/openai, swarm and recordings tests
+// for theirs), which answer in the OpenAI API's wire format, through the real recording path
+// with a fake key. Their generator tests rewrite them when asked: TestGenerateOpenAICassettes
+// (AGENTLENS_REGEN_OPENAI=1), TestGenerateSwarmCassettes (AGENTLENS_REGEN_SWARM=1), the
+// examples' TestGenerate...Cassette tests (AGENTLENS_REGEN_EXAMPLES=1) and
+// TestGenerateSelftestCassette (AGENTLENS_REGEN_SELFTEST=1).
+//
+// Real traffic is what the adapters are checked against: their conformance tests replay the
+// real OpenAI and OpenRouter exchanges that github.com/tmc/langchaingo recorded for its own
+// tests and ships in its module (httprr files, read from the Go module cache, never copied
+// into this repository).
+//
 // # Replay and recording
 //
 // Replay is the default: requests are answered from the cassette and never reach the
@@ -18,7 +34,7 @@
 // # Matching
 //
 // A request matches a recorded one when the method, the URL path, the query parameters
-// other than key= and the body agree. Bodies that are both JSON compare as JSON values, so
+// other than credentials (key=, api-key=, ...: see Scrubbing) and the body agree. Bodies that are both JSON compare as JSON values, so
 // key order, whitespace and number spelling (1 and 1.0) do not matter; other bodies compare
 // byte for byte. Host, scheme and headers are not compared, so a cassette replays against
 // any base URL (an httptest server, http://replay.invalid, a proxy) and any credentials.
@@ -35,14 +51,20 @@
 //
 // Before an interaction is kept (and so before it is returned to the client or saved) the
 // request headers Authorization, Proxy-Authorization, Api-Key, X-Api-Key, X-Goog-Api-Key,
-// OpenAI-Organization, OpenAI-Project and Cookie and the response headers Set-Cookie,
-// OpenAI-Organization and OpenAI-Project get the value REDACTED, as does any other header
-// whose value holds a bearer credential, the provider key, or text shaped like an OpenAI or
-// Google key or an OpenAI organization or project id. The key= query parameter becomes
-// key=REDACTED, and the provider key and key-shaped text are replaced in bodies too. CDN
-// noise (Cf-Ray, Cf-Cache-Status, Alt-Svc, Nel, Report-To, Server-Timing,
-// Strict-Transport-Security, X-Envoy-Upstream-Service-Time) is dropped from responses;
-// everything else, including Content-Type, rate-limit headers and X-Request-Id, is kept.
+// OpenAI-Organization, OpenAI-Project and Cookie, the response headers Set-Cookie,
+// OpenAI-Organization and OpenAI-Project, and in both directions every header whose name
+// says key, token, secret or password (Ocp-Apim-Subscription-Key, X-Custom-Token,
+// X-Client-Secret, ...; not X-Ratelimit-Remaining-Tokens, which counts tokens) get the
+// value REDACTED, as does any other header whose value holds a bearer credential, the
+// provider key, or text shaped like an OpenAI or Google key or an OpenAI organization or
+// project id. In URLs, the password of the user info (or a user name standing alone)
+// becomes REDACTED, as do the query parameters whose names say the same (key=, api-key=,
+// api_key=, access_token=, ...); matching ignores those parameters. The provider key and
+// key-shaped text are replaced in bodies too. CDN noise (Cf-Ray, Cf-Cache-Status, Alt-Svc,
+// Nel, Report-To, Server-Timing, Strict-Transport-Security, X-Envoy-Upstream-Service-Time)
+// is dropped from responses; everything else, including Content-Type, rate-limit headers
+// and X-Request-Id, is kept. A replay miss names the request with the same credentials
+// redacted.
 //
 // # Example
 //

@@ -12,8 +12,8 @@ import (
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
-// matchRequest is the go-vcr matcher: method, URL path, query parameters other than key=,
-// and the body, compared as JSON values when both bodies are JSON and byte for byte
+// matchRequest is the go-vcr matcher: method, URL path, query parameters other than the
+// credentials scrubbing redacts (key=, api-key=, ...), and the body, compared as JSON values when both bodies are JSON and byte for byte
 // otherwise. Host, scheme, headers and protocol are ignored, so a cassette replays against
 // any base URL and whatever credentials the client sends.
 func matchRequest(r *http.Request, rec cassette.Request) bool {
@@ -44,7 +44,8 @@ func cleanPath(p string) string {
 	return p
 }
 
-// sameQuery compares two raw queries as parameter sets, ignoring key= (an API key).
+// sameQuery compares two raw queries as parameter sets, ignoring the credentials scrubbing
+// redacts (key=, api-key=, ...: see secretName).
 func sameQuery(a, b string) bool {
 	if a == b {
 		return true
@@ -54,8 +55,13 @@ func sameQuery(a, b string) bool {
 	if errA != nil || errB != nil {
 		return false
 	}
-	delete(qa, "key")
-	delete(qb, "key")
+	for _, q := range []url.Values{qa, qb} {
+		for k := range q {
+			if secretName(k) {
+				delete(q, k)
+			}
+		}
+	}
 	return reflect.DeepEqual(qa, qb)
 }
 

@@ -348,9 +348,9 @@ func (e *missError) Unwrap() error { return cassette.ErrInteractionNotFound }
 
 func (r *Recorder) missError(req *http.Request, body []byte) error {
 	var b strings.Builder
-	u := *req.URL
-	u.RawQuery = scrubQuery(u.RawQuery)
-	fmt.Fprintf(&b, "recordings: cassette %q: no recorded interaction matches %s %s\n", r.name, req.Method, u.String())
+	// The request's credentials stay out of the message, as they stay out of cassettes.
+	u := (&scrubber{}).scrubURL(req.URL.String())
+	fmt.Fprintf(&b, "recordings: cassette %q: no recorded interaction matches %s %s\n", r.name, req.Method, u)
 	switch {
 	case len(body) == 0:
 		b.WriteString("request body: (empty)\n")
@@ -374,7 +374,7 @@ func (r *Recorder) describeCassette() string {
 		return fmt.Sprintf("cassette %s: %v\n", r.file, err)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "cassette %s has %d interaction(s) (matched on method, URL path, query without key= and JSON body):\n", r.file, len(c.Interactions))
+	fmt.Fprintf(&b, "cassette %s has %d interaction(s) (matched on method, URL path, query without credentials and JSON body):\n", r.file, len(c.Interactions))
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	const maxListed = 20

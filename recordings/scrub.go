@@ -13,6 +13,24 @@ import (
 // redacted replaces every scrubbed value.
 const redacted = "REDACTED"
 
+// secretWords are the words that make a header or query parameter name a credential's:
+// X-Custom-Token, Ocp-Apim-Subscription-Key, X-Client-Secret, api_key, access_token, ...
+var secretWords = []string{"token", "key", "secret", "password", "passwd"}
+
+// secretName reports whether a header or query parameter name says it holds a credential:
+// one of its words (split at '-', '_' and '.') is, or ends in, a secret word ("apikey",
+// "accesstoken"). Plurals are not: X-Ratelimit-Remaining-Tokens counts tokens.
+func secretName(name string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
+		for _, sw := range secretWords {
+			if strings.HasSuffix(w, sw) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // secretRequestHeaders have their values replaced by REDACTED in recorded requests.
 var secretRequestHeaders = []string{
 	"Authorization",
@@ -97,20 +115,30 @@ func (s *scrubber) scrubText(v string) string {
 	return keyPattern.ReplaceAllString(v, redacted)
 }
 
-// scrubURL redacts the key= query parameter and any key-like text in a URL.
+// scrubURL redacts the credentials of a URL: the user info (the password, or a user name
+// that stands alone, as a token often does), the query parameters whose names say key,
+// token, secret or password, and any key-like text.
 func (s *scrubber) scrubURL(raw string) string {
 	if raw == "" {
 		return raw
 	}
 	if u, err := url.Parse(raw); err == nil {
+		if u.User != nil {
+			if _, hasPassword := u.User.Password(); hasPassword {
+				u.User = url.UserPassword(u.User.Username(), redacted)
+			} else {
+				u.User = url.User(redacted)
+			}
+		}
 		u.RawQuery = scrubQuery(u.RawQuery)
 		raw = u.String()
 	}
 	return s.scrubText(raw)
 }
 
-// scrubQuery replaces the value of every key= parameter with REDACTED, leaving the other
-// parameters as they were written.
+// scrubQuery replaces the value of every credential parameter (key=, api-key=, api_key=,
+// access_token=, ...: see secretName) with REDACTED, leaving the other parameters as they
+// were written.
 func scrubQuery(raw string) string {
 	if raw == "" {
 		return raw
@@ -121,15 +149,16 @@ func scrubQuery(raw string) string {
 		if un, err := url.QueryUnescape(name); err == nil {
 			name = un
 		}
-		if name == "key" {
-			parts[n] = "key=" + redacted
+		if secretName(name) {
+			parts[n] = url.QueryEscape(name) + "=" + redacted
 		}
 	}
 	return strings.Join(parts, "&")
 }
 
-// scrubHeaders returns a copy of h with secret headers and values that look like keys
-// replaced by REDACTED and the drop headers removed.
+// scrubHeaders returns a copy of h with secret headers (those listed, and any whose name
+// says key, token, secret or password) and values that look like keys replaced by REDACTED,
+// and the drop headers removed.
 func (s *scrubber) scrubHeaders(h http.Header, secret, drop []string) http.Header {
 	if h == nil {
 		return nil
@@ -139,7 +168,7 @@ func (s *scrubber) scrubHeaders(h http.Header, secret, drop []string) http.Heade
 		switch {
 		case hasHeader(drop, k):
 			continue
-		case hasHeader(secret, k):
+		case hasHeader(secret, k) || secretName(k):
 			out[k] = []string{redacted}
 			continue
 		}
@@ -168,7 +197,7 @@ func (s *scrubber) scrubForm(f url.Values) url.Values {
 	for k, vs := range f {
 		nv := make([]string, len(vs))
 		for n, v := range vs {
-			if k == "key" {
+			if secretName(k) {
 				v = redacted
 			} else {
 				v = s.scrubText(v)

@@ -155,10 +155,15 @@ func findSecrets(path string, data []byte) []string {
 		problems = append(problems, checkHeaders(where+": request header", i.Request.Headers)...)
 		problems = append(problems, checkHeaders(where+": response header", i.Response.Headers)...)
 		if u, err := url.Parse(i.Request.URL); err == nil {
-			for _, v := range u.Query()["key"] {
-				if v != redacted {
-					problems = append(problems, fmt.Sprintf("%s: key= query parameter is not REDACTED", where))
+			for k, vs := range u.Query() {
+				for _, v := range vs {
+					if secretName(k) && v != redacted {
+						problems = append(problems, fmt.Sprintf("%s: %s= query parameter is not REDACTED", where, k))
+					}
 				}
+			}
+			if p, ok := u.User.Password(); ok && p != redacted {
+				problems = append(problems, fmt.Sprintf("%s: URL password is not REDACTED", where))
 			}
 		}
 	}
@@ -168,7 +173,7 @@ func findSecrets(path string, data []byte) []string {
 func checkHeaders(where string, h http.Header) []string {
 	var problems []string
 	for k, vs := range h {
-		if !hasHeader(credentialHeaders, k) {
+		if !hasHeader(credentialHeaders, k) && !secretName(k) {
 			continue
 		}
 		for _, v := range vs {

@@ -39,6 +39,16 @@ const (
 	KeyEndedByTrace = "agentlens.span.ended_by_trace"
 	// KeyHTTPStatusCode holds the HTTP status of a provider response that was an error.
 	KeyHTTPStatusCode = "http.response.status_code"
+	// KeyAPIErrorType holds the error type a provider's API gave in its error body
+	// ("invalid_request_error"), where the exception type names the HTTP error as the
+	// provider's SDKs do ("BadRequestError").
+	KeyAPIErrorType = "agentlens.api_error.type"
+	// KeyAPIErrorCode holds the error code a provider's API gave in its error body, as sent
+	// (a string such as "rate_limit_exceeded", or a number).
+	KeyAPIErrorCode = "agentlens.api_error.code"
+	// KeyUpstreamProvider holds the provider a router (OpenRouter, Hugging Face's router)
+	// says served the call, where the provider keys name the router.
+	KeyUpstreamProvider = "agentlens.llm.upstream_provider"
 )
 
 // MLflow stream chunk events: one event per chunk, named with ChunkEventPrefix followed by

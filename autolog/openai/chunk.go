@@ -53,6 +53,25 @@ type chunkHead struct {
 	Model             string
 	SystemFingerprint string
 	Usage             string // raw JSON, "" when absent
+	// Extra holds the response-level members no field above reads (Perplexity's citations
+	// and search_results, OpenRouter's provider), as raw JSON, in chunk order.
+	Extra []rawMember
+}
+
+// rawMember is one member of a JSON object, its value as raw JSON.
+type rawMember struct{ key, raw string }
+
+// perChunkKeys are response-level members that describe one chunk, not the response, and so
+// are not kept for the assembled response.
+func perChunkKey(key string) bool {
+	return key == "object" || key == "obfuscation"
+}
+
+// readExtra keeps member key of a chunk that no field reads.
+func (h *chunkHead) readExtra(key string, v gjson.Result) {
+	if !perChunkKey(key) {
+		h.Extra = append(h.Extra, rawMember{key, v.Raw})
+	}
 }
 
 // read reads member key of a chunk if it is one of the head's; ok is false otherwise.
@@ -120,7 +139,7 @@ type completionChunkChoice struct {
 
 // readChatChunk reads data into c, whose slices it reuses.
 func readChatChunk(data string, c *chatChunk) error {
-	*c = chatChunk{Choices: c.Choices[:0]}
+	*c = chatChunk{Choices: c.Choices[:0], chunkHead: chunkHead{Extra: c.Extra[:0]}}
 	if !jsontext.Valid(data) {
 		return errNotJSON
 	}
@@ -134,6 +153,7 @@ func readChatChunk(data string, c *chatChunk) error {
 		case "choices":
 			return readArray(v, "choices", &c.Choices, readChatChoice)
 		}
+		c.readExtra(key, v)
 		return nil
 	})
 }
@@ -214,7 +234,7 @@ func readFunction(v gjson.Result, f *chatChunkFunction) error {
 
 // readCompletionChunk reads data into c, whose slices it reuses.
 func readCompletionChunk(data string, c *completionChunk) error {
-	*c = completionChunk{Choices: c.Choices[:0]}
+	*c = completionChunk{Choices: c.Choices[:0], chunkHead: chunkHead{Extra: c.Extra[:0]}}
 	if !jsontext.Valid(data) {
 		return errNotJSON
 	}
@@ -225,6 +245,7 @@ func readCompletionChunk(data string, c *completionChunk) error {
 		if key == "choices" {
 			return readArray(v, "choices", &c.Choices, readCompletionChoice)
 		}
+		c.readExtra(key, v)
 		return nil
 	})
 }

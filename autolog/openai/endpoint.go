@@ -92,6 +92,8 @@ var knownHosts = map[string]string{
 	"openrouter.ai":                     "openrouter",
 	"api.perplexity.ai":                 "perplexity",
 	"api.x.ai":                          "x_ai",
+	"router.huggingface.co":             "huggingface",
+	"api-inference.huggingface.co":      "huggingface",
 	"generativelanguage.googleapis.com": "gcp.gemini",
 }
 

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"strconv"
 
 	"github.com/tidwall/gjson"
 
 	"github.com/agentlens/agentlens/core"
 	"github.com/agentlens/agentlens/core/instrument"
+	"github.com/agentlens/agentlens/internal/jsonenc"
 	"github.com/agentlens/agentlens/internal/jsontext"
 	"github.com/agentlens/agentlens/spantypes"
 )
@@ -18,6 +20,11 @@ import (
 // response wraps the response body so that the span ends with it: the caller reads the
 // body as before, and the span learns from the bytes as they pass.
 func (c *call) response(resp *http.Response) {
+	c.enc, c.encName = encodingOf(resp.Header)
+	if up := resp.Header.Get("X-Inference-Provider"); up != "" {
+		// Hugging Face's router names the provider that served the call.
+		instrument.SetRawAttribute(c.span, spantypes.KeyUpstreamProvider, jsonenc.String(up))
+	}
 	if resp.StatusCode >= 400 {
 		c.span.SetAttribute(spantypes.KeyHTTPStatusCode, resp.StatusCode)
 		c.wrap(resp, newBufferSink(resp, c.endWithError(resp)))
@@ -41,10 +48,21 @@ func (c *call) endWithJSON(text string, complete bool, err error) {
 	if !complete {
 		return
 	}
-	if c.own && c.content {
+	if c.own && c.content && c.enc == identity {
 		instrument.SetRawOutputs(c.span, text) // checked by the hook
 	}
 	instrument.OnExport(c.span, func(s *instrument.FinishedSpan) {
+		text := text // the closure keeps the body by value; a decoded one replaces this copy
+		if c.enc != identity {
+			decoded, ok := c.decode(text)
+			if !ok {
+				return
+			}
+			text = decoded
+			if c.own && c.content && jsontext.Valid(text) {
+				s.SetRawAttribute(spantypes.KeySpanOutputs, compactJSON(text))
+			}
+		}
 		head, ok := readResponseHead(text)
 		if !ok {
 			instrument.ReportError("autolog/openai: response not JSON", errors.New("a successful response body is not a JSON object; recorded as text"))
@@ -58,15 +76,32 @@ func (c *call) endWithJSON(text string, complete bool, err error) {
 			reasons = append(reasons, head.status)
 		}
 		setResponse(s, head.model, head.id, reasons)
+		setUpstream(s, head.provider)
 		if in, out, total, ok := rawUsageCounts(head.usage); ok {
 			s.SetTokenUsage(core.TokenUsage{InputTokens: in, OutputTokens: out, TotalTokens: total})
 		}
 	})
 }
 
+// decode decodes a compressed body for the span; ok is false (and the failure reported)
+// when it cannot be read.
+func (c *call) decode(body string) (string, bool) {
+	if c.enc == unreadable {
+		instrument.ReportError("autolog/openai", fmt.Errorf("a response body in Content-Encoding %q cannot be read: its content is not recorded", c.encName))
+		return "", false
+	}
+	text, err := decodeText(c.enc, body, maxBufferedBody)
+	if err != nil {
+		instrument.ReportError("autolog/openai", fmt.Errorf("decoding a %s response body: %w", c.encName, err))
+		return "", false
+	}
+	return text, true
+}
+
 // responseHead is the part of a response object a span records.
 type responseHead struct {
 	id, object, model, status string
+	provider                  string // the upstream provider a router names (OpenRouter)
 	usage                     gjson.Result
 	reasons                   []string // the choices' finish reasons
 }
@@ -88,6 +123,8 @@ func readResponseHead(body string) (h responseHead, ok bool) {
 			h.model = stringOf(v, h.model)
 		case "status":
 			h.status = stringOf(v, h.status)
+		case "provider":
+			h.provider = stringOf(v, h.provider)
 		case "usage":
 			h.usage = v
 		case "choices":
@@ -120,6 +157,17 @@ func setResponse(s *instrument.FinishedSpan, model, id string, reasons []string)
 	}
 }
 
+// setUpstream records the provider a router says served the call, unless the response's
+// headers named it already.
+func setUpstream(s *instrument.FinishedSpan, provider string) {
+	if provider == "" {
+		return
+	}
+	if _, set := s.Attribute(spantypes.KeyUpstreamProvider); !set {
+		s.SetAttribute(spantypes.KeyUpstreamProvider, provider)
+	}
+}
+
 // finishReasons lists why each choice stopped (chat, completions) or the status of a
 // Responses API response, from an assembled response.
 func finishReasons(resp map[string]any) []string {
@@ -139,15 +187,21 @@ func finishReasons(resp map[string]any) []string {
 	return out
 }
 
-// endWithError records an HTTP error response: the API's error type and message when the
-// body is OpenAI's error JSON, the HTTP status otherwise.
+// endWithError records an HTTP error response: an exception named after the HTTP status as
+// the OpenAI SDKs name it, with the API's message (the HTTP status when the body is not
+// OpenAI's error JSON), and the API's own error type and code as attributes.
 func (c *call) endWithError(resp *http.Response) func(body string, complete bool, err error) {
-	status := resp.Status
+	status, code := resp.Status, resp.StatusCode
 	return func(body string, complete bool, err error) {
 		defer c.end()
-		typ, msg := apiError(body)
-		if typ == "" && msg == "" {
-			typ, msg = "HTTPError", "HTTP "+status
+		if c.enc != identity && body != "" {
+			// Error bodies are small: decoded here, where the error is recorded.
+			body, _ = c.decode(body)
+		}
+		e := apiError(body)
+		msg := e.message
+		if msg == "" {
+			msg = "HTTP " + status
 		}
 		if c.own && c.content && len(body) > 0 {
 			if jsontext.Valid(body) {
@@ -156,35 +210,88 @@ func (c *call) endWithError(resp *http.Response) func(body string, complete bool
 				c.span.SetOutputs(body)
 			}
 		}
-		c.recordException(typ, msg)
+		if c.own {
+			e.setAttributes(c.span)
+		}
+		c.recordException(statusErrorName(code), msg)
 		if err != nil {
 			c.recordError(err)
 		}
 	}
 }
 
+// statusErrorName names an HTTP error status as the OpenAI SDKs (Python, Node) name the
+// error they raise for it.
+func statusErrorName(status int) string {
+	switch {
+	case status == 400:
+		return "BadRequestError"
+	case status == 401:
+		return "AuthenticationError"
+	case status == 403:
+		return "PermissionDeniedError"
+	case status == 404:
+		return "NotFoundError"
+	case status == 409:
+		return "ConflictError"
+	case status == 422:
+		return "UnprocessableEntityError"
+	case status == 429:
+		return "RateLimitError"
+	case status >= 500:
+		return "InternalServerError"
+	}
+	return "APIStatusError"
+}
+
+// apiErrorBody is what an OpenAI {"error": {"type", "code", "message"}} body says.
+type apiErrorBody struct {
+	found   bool   // the body is such an error
+	typ     string // "" when absent or not a string
+	code    string // raw JSON, "" when absent or null
+	message string
+}
+
 // apiError reads OpenAI's {"error": {"type", "code", "message"}} body.
-func apiError(body string) (typ, msg string) {
+func apiError(body string) (e apiErrorBody) {
 	obj, ok := jsontext.Object(body)
 	if !ok {
-		return "", ""
+		return e
 	}
-	e := jsontext.Member(obj, "error")
-	if !e.IsObject() {
-		return "", ""
+	v := jsontext.Member(obj, "error")
+	if !v.IsObject() {
+		return e
 	}
-	code := jsontext.Member(e, "code")
-	typ = stringOf(jsontext.Member(e, "type"), "")
-	switch {
-	case typ != "":
-	case code.Type == gjson.String:
-		typ = code.Str
-	case code.Type == gjson.Number || code.Type == gjson.True || code.Type == gjson.False:
-		typ = code.Raw
-	case code.IsObject() || code.IsArray():
-		typ = fmt.Sprint(code.Value())
+	e.found = true
+	e.typ = stringOf(jsontext.Member(v, "type"), "")
+	if code := jsontext.Member(v, "code"); code.Exists() && code.Type != gjson.Null {
+		e.code = code.Raw
 	}
-	return typ, stringOf(jsontext.Member(e, "message"), "")
+	e.message = stringOf(jsontext.Member(v, "message"), "")
+	return e
+}
+
+// name is the exception type of an error the server sent inside a stream, which has no HTTP
+// status of its own: the API's type; else, for a numeric code of an HTTP error status (as
+// OpenRouter sends), the SDKs' name for that status; else APIError, as the SDKs name it.
+func (e apiErrorBody) name() string {
+	if e.typ != "" {
+		return e.typ
+	}
+	if n, err := strconv.Atoi(e.code); err == nil && n >= 400 && n < 600 {
+		return statusErrorName(n)
+	}
+	return "APIError"
+}
+
+// setAttributes records the API's error type and code on a span.
+func (e apiErrorBody) setAttributes(s *core.Span) {
+	if e.typ != "" {
+		instrument.SetRawAttribute(s, spantypes.KeyAPIErrorType, jsonenc.String(e.typ))
+	}
+	if e.code != "" {
+		instrument.SetRawAttribute(s, spantypes.KeyAPIErrorCode, compactJSON(e.code))
+	}
 }
 
 // stringOf returns v's string, or def when v is not a string.

@@ -25,9 +25,12 @@ func FuzzResponseBody(f *testing.F) {
 		if ok != isObject {
 			t.Fatalf("readResponseHead(%q) ok = %v, but the body is an object: %v", body, ok, isObject)
 		}
-		typ, msg := apiError(body)
-		if !isObject && (typ != "" || msg != "") {
-			t.Fatalf("apiError(%q) = %q, %q from a body that is not an object", body, typ, msg)
+		e := apiError(body)
+		if !isObject && e.found {
+			t.Fatalf("apiError(%q) = %+v from a body that is not an object", body, e)
+		}
+		if e.found && (e.name() == "" || (e.code != "" && !json.Valid([]byte(e.code)))) {
+			t.Fatalf("apiError(%q) = %+v: no name, or a code that is not JSON", body, e)
 		}
 		if ok {
 			in, out, total, got := rawUsageCounts(head.usage)

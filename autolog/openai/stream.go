@@ -20,9 +20,61 @@ import (
 // streamAssembler assembles the events of one kind of stream. add merges an event (the SSE
 // event field, which only the Responses API uses, and the data); a malformed event returns an
 // error and changes nothing. response returns what the events add up to, nil before any.
+// finished reports whether the events say the model finished: every choice has a finish
+// reason (chat, completions), or the terminal event came (Responses API).
 type streamAssembler interface {
 	add(event, data string) error
 	response() map[string]any
+	finished() bool
+}
+
+// responseExtras keeps the response-level members of a stream's chunks that the assembler
+// has no field for (Perplexity's citations and search_results, OpenRouter's provider), so
+// that the assembled response has them as the non-streamed one does: of a member in several
+// chunks, the last one counts. The values stay raw until response() decodes them once.
+type responseExtras struct {
+	keys []string
+	raw  map[string]string
+}
+
+func (e *responseExtras) add(members []rawMember) {
+	for _, m := range members {
+		if e.raw == nil {
+			e.raw = map[string]string{}
+		}
+		if _, seen := e.raw[m.key]; !seen {
+			e.keys = append(e.keys, m.key)
+		}
+		e.raw[m.key] = m.raw
+	}
+}
+
+// into adds the members to out, leaving the members out already has alone. A value that
+// is not JSON (a chunk is checked whole before it is read, so this does not happen) is
+// left out.
+func (e *responseExtras) into(out map[string]any) {
+	for _, k := range e.keys {
+		if _, set := out[k]; set {
+			continue
+		}
+		var v any
+		if decodeStreamJSON([]byte(e.raw[k]), &v) == nil {
+			out[k] = v
+		}
+	}
+}
+
+// allFinished reports whether there are choices and each has a finish reason.
+func allFinished[T any](choices map[int]T, finish func(T) string) bool {
+	if len(choices) == 0 {
+		return false
+	}
+	for _, c := range choices {
+		if finish(c) == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // decodeStreamJSON decodes exactly one JSON value from data, numbers as json.Number.
@@ -76,7 +128,8 @@ type chatStream struct {
 	fingerprint string
 	serviceTier string
 	choices     map[int]*chatChoiceAcc
-	usage       string    // raw JSON, decoded once, by response()
+	usage       string // raw JSON, decoded once, by response()
+	extras      responseExtras
 	chunk       chatChunk // scratch space for reading a chunk
 }
 
@@ -119,10 +172,16 @@ func (s *chatStream) add(_, data string) error {
 	if c.Usage != "" && c.Usage != "null" {
 		s.usage = c.Usage
 	}
+	s.extras.add(c.Extra)
 	for i := range c.Choices {
 		s.addChoice(&c.Choices[i])
 	}
 	return nil
+}
+
+// finished reports whether every choice has a finish reason.
+func (s *chatStream) finished() bool {
+	return allFinished(s.choices, func(c *chatChoiceAcc) string { return c.finish })
 }
 
 func (s *chatStream) addChoice(ch *chatChunkChoice) {
@@ -263,6 +322,7 @@ func (s *chatStream) response() map[string]any {
 	if u := decodeUsage(json.RawMessage(s.usage)); u != nil {
 		out["usage"] = u
 	}
+	s.extras.into(out)
 	return out
 }
 
@@ -273,7 +333,8 @@ type completionStream struct {
 	created     json.Number
 	fingerprint string
 	choices     map[int]*completionChoiceAcc
-	usage       string          // raw JSON, decoded once, by response()
+	usage       string // raw JSON, decoded once, by response()
+	extras      responseExtras
 	chunk       completionChunk // scratch space for reading a chunk
 }
 
@@ -304,6 +365,7 @@ func (s *completionStream) add(_, data string) error {
 	if c.Usage != "" && c.Usage != "null" {
 		s.usage = c.Usage
 	}
+	s.extras.add(c.Extra)
 	for _, ch := range c.Choices {
 		if s.choices == nil {
 			s.choices = map[int]*completionChoiceAcc{}
@@ -323,6 +385,11 @@ func (s *completionStream) add(_, data string) error {
 
 // chunks returns how many chunks were added successfully.
 func (s *completionStream) chunks() int { return s.n }
+
+// finished reports whether every choice has a finish reason.
+func (s *completionStream) finished() bool {
+	return allFinished(s.choices, func(c *completionChoiceAcc) string { return c.finish })
+}
 
 // response returns the text_completion object the chunks add up to, nil before any.
 func (s *completionStream) response() map[string]any {
@@ -352,6 +419,7 @@ func (s *completionStream) response() map[string]any {
 	if u := decodeUsage(json.RawMessage(s.usage)); u != nil {
 		out["usage"] = u
 	}
+	s.extras.into(out)
 	return out
 }
 
@@ -453,6 +521,9 @@ func errorTypeMessage(v any) (typ, msg string) {
 
 // chunks returns how many events were added successfully.
 func (s *responsesStream) chunks() int { return s.n }
+
+// finished reports whether the terminal event came.
+func (s *responsesStream) finished() bool { return s.terminal }
 
 // failed reports a response.failed event (the code and message of the response's error)
 // or an "error" event (the type, else code, and message of its error).

@@ -243,13 +243,13 @@ func TestChatStreamExactNumbers(t *testing.T) {
 	}
 }
 
-// TestChatStreamRealFixtures assembles every streamed chat completion recorded from the
-// real OpenAI API (fed through the SSE parser in uneven pieces) and checks the content and
-// usage against what the test computes from the raw chunks on its own.
+// TestChatStreamRealFixtures assembles every streamed chat completion of the real
+// recordings langchaingo's module ships (fed through the SSE parser in uneven pieces) and
+// checks the content and usage against what the test computes from the raw chunks on its own.
 func TestChatStreamRealFixtures(t *testing.T) {
-	root := httprr.Root(2)
-	if root == "" {
-		t.Skip("real fixtures not available at ../shared/fixtures/real")
+	root, err := httprr.LangchaingoDir()
+	if err != nil {
+		t.Fatal(err)
 	}
 	exchanges, err := httprr.Read(root)
 	if err != nil {

@@ -16,26 +16,41 @@ import (
 )
 
 // streamSink keeps the bytes of a streamed response as the caller reads them, with the time
-// each piece arrived, and leaves everything else to the export goroutine: there the bytes are
-// split into server-sent events, each event becomes a chunk event at the time its last byte
+// they arrived, and leaves everything else to the export goroutine: there the bytes are split
+// into server-sent events, each event becomes a chunk event at the time its last byte
 // arrived, and the chunks are assembled into the response a non-streamed call returns.
+//
+// Arrival times are marked only where an event can end (a read holding a line break) and at
+// most once per markGranularity, so that a caller reading in tiny pieces does not make the
+// bookkeeping grow with its reads: the marks are bounded by the events and by the duration
+// of the stream, and memory follows the recorded bytes.
 type streamSink struct {
 	c *call
 	*streamBuffer
 	limit    int  // how many bytes to keep: maxStreamBytes when the stream began
 	overflow bool // the stream outgrew limit; the rest was not kept
+	// anyRead marks every read instead of the reads holding a line break, for a body
+	// whose bytes are not the events' (a compressed one).
+	anyRead bool
+	window  time.Duration // when the last mark's window opened, since the call started
+	endAt   time.Duration // when the stream ended, since the call started
 }
 
-// streamBuffer holds the bytes of a stream and when each piece arrived.
+// markGranularity is the resolution of chunk arrival times: the reads within it share one
+// mark, the time of the last of them.
+const markGranularity = time.Millisecond
+
+// streamBuffer holds the bytes of a stream and when they arrived.
 type streamBuffer struct {
 	buf   []byte
 	reads []streamRead
 }
 
-// streamRead marks one read: the offset in buf where it ended, and when it happened.
+// streamRead marks the offset in buf that the reads had reached by time at (since the call
+// started).
 type streamRead struct {
 	end int
-	at  time.Time
+	at  time.Duration
 }
 
 // streamBuffers keeps a few stream buffers for the next streams once theirs is exported. A
@@ -66,7 +81,7 @@ var blankLine = []byte("\n\n")
 const maxEventBytes = 8 << 20
 
 func (c *call) newStreamSink() *streamSink {
-	return &streamSink{c: c, streamBuffer: getStreamBuffer(), limit: maxStreamBytes}
+	return &streamSink{c: c, streamBuffer: getStreamBuffer(), limit: maxStreamBytes, anyRead: c.enc != identity}
 }
 
 func (s *streamSink) data(p []byte) {
@@ -78,11 +93,21 @@ func (s *streamSink) data(p []byte) {
 		return
 	}
 	s.buf = append(s.buf, p...)
-	s.reads = append(s.reads, streamRead{end: len(s.buf), at: time.Now()})
+	if !s.anyRead && bytes.IndexByte(p, '\n') < 0 && bytes.IndexByte(p, '\r') < 0 {
+		return // no event ends in p: its bytes go with the next mark
+	}
+	at := time.Since(s.c.started)
+	if n := len(s.reads); n > 0 && at-s.window < markGranularity {
+		s.reads[n-1] = streamRead{end: len(s.buf), at: at}
+		return
+	}
+	s.window = at
+	s.reads = append(s.reads, streamRead{end: len(s.buf), at: at})
 }
 
 func (s *streamSink) end(err error, closed bool) {
 	c := s.c
+	s.endAt = time.Since(c.started)
 	defer c.end()
 	if err != nil && !s.sentAPIError() {
 		// A read error ends the stream; an error the server sent in it, recorded on
@@ -104,7 +129,7 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 		sawDone  bool
 		terminal bool // the Responses API's terminal event came
 		// apiErr holds an error the server sent inside the stream ({"error": {...}}).
-		apiErrType, apiErrMsg string
+		apiErr apiErrorBody
 	)
 	switch c.ep {
 	case chatCompletions:
@@ -127,9 +152,9 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 			case "response.completed", "response.incomplete", "response.failed", "error":
 				terminal = true
 			}
-		} else if typ, msg := streamAPIError(ev.Data); typ != "" || msg != "" {
-			if apiErrType == "" && apiErrMsg == "" {
-				apiErrType, apiErrMsg = typ, msg
+		} else if e := streamAPIError(ev.Data); e.found {
+			if !apiErr.found {
+				apiErr = e
 			}
 			return
 		}
@@ -145,15 +170,32 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 		}
 		sp.AddChunk(at, value)
 	})
-	// Server-sent events end with a blank line: counting them sizes the chunk list once.
-	sp.ExpectChunks(bytes.Count(s.buf, blankLine) + 1)
-	start := 0
-	for _, r := range s.reads {
-		at = r.at
-		parser.Write(s.buf[start:r.end])
-		start = r.end
+	clean := err == nil && !closed && !s.overflow // the body reached its end
+	switch c.enc {
+	case identity:
+		// Server-sent events end with a blank line: counting them sizes the chunk list once.
+		sp.ExpectChunks(bytes.Count(s.buf, blankLine) + 1)
+		start := 0
+		for _, r := range s.reads {
+			at = c.started.Add(r.at)
+			parser.Write(s.buf[start:r.end])
+			start = r.end
+		}
+		// Bytes after the last mark hold no line break: they can only end an event that
+		// the end of the body ends.
+		at = c.started.Add(s.endAt)
+		parser.Write(s.buf[start:])
+	case unreadable:
+		instrument.ReportError("autolog/openai", fmt.Errorf("a stream in Content-Encoding %q cannot be read: its chunks are not recorded", c.encName))
+		return
+	default:
+		ok, decErr := s.writeDecoded(parser, &at)
+		if decErr != nil && clean {
+			instrument.ReportError("autolog/openai", fmt.Errorf("decoding a %s stream: %w", c.encName, decErr))
+		}
+		clean = clean && ok
 	}
-	if err == nil && !closed && !s.overflow {
+	if clean {
 		// A clean end of the body: an event the server did not finish with a blank line
 		// still counts. After a read error or an early close, a partial event does not.
 		parser.Close()
@@ -162,14 +204,23 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 	if !firstAt.IsZero() {
 		sp.SetAttribute(spantypes.KeyTimeToFirstTokenMS, firstAt.Sub(c.started).Milliseconds())
 	}
-	complete := sawDone
+	// A stream is complete when the server said so ([DONE], which Perplexity never sends,
+	// or the Responses API's terminal event), or when the body ended cleanly once every
+	// choice had finished.
+	complete := sawDone || (clean && asm.finished())
 	if c.ep == responses {
 		complete = terminal
 	}
 	switch {
-	case apiErrType != "" || apiErrMsg != "":
+	case apiErr.found:
 		if c.own {
-			sp.RecordException(apiErrType, apiErrMsg)
+			sp.RecordException(apiErr.name(), apiErr.message)
+			if apiErr.typ != "" {
+				sp.SetAttribute(spantypes.KeyAPIErrorType, apiErr.typ)
+			}
+			if apiErr.code != "" {
+				sp.SetRawAttribute(spantypes.KeyAPIErrorCode, compactJSON(apiErr.code))
+			}
 		}
 	case err != nil:
 		// Recorded as the caller met it.
@@ -193,6 +244,9 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 	model, _ := assembled["model"].(string)
 	id, _ := assembled["id"].(string)
 	setResponse(sp, model, id, finishReasons(assembled))
+	if up, ok := assembled["provider"].(string); ok && c.ep != responses {
+		setUpstream(sp, up)
+	}
 	usage, _ := assembled["usage"].(map[string]any)
 	if in, out, total, ok := usageCounts(usage); ok {
 		sp.SetTokenUsage(core.TokenUsage{InputTokens: in, OutputTokens: out, TotalTokens: total})
@@ -202,12 +256,12 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 // sentAPIError reports whether the stream so far holds an error the server sent in it. It
 // splits the events on the caller's goroutine, so it is only for the path of a failed read.
 func (s *streamSink) sentAPIError() bool {
-	if s.c.ep == responses {
+	if s.c.ep == responses || s.c.enc != identity {
 		return false
 	}
 	found := false
 	parser := sse.NewParser(maxEventBytes, func(ev sse.Event) {
-		if typ, msg := streamAPIError(ev.Data); typ != "" || msg != "" {
+		if streamAPIError(ev.Data).found {
 			found = true
 		}
 	})
@@ -216,9 +270,9 @@ func (s *streamSink) sentAPIError() bool {
 }
 
 // streamAPIError reads an error the server sent as a stream event ({"error": {...}}).
-func streamAPIError(data string) (typ, msg string) {
+func streamAPIError(data string) apiErrorBody {
 	if !strings.HasPrefix(data, `{"error"`) {
-		return "", ""
+		return apiErrorBody{}
 	}
 	return apiError(data)
 }

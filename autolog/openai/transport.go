@@ -75,9 +75,11 @@ type call struct {
 	cfg     *config
 	ep      endpoint
 	span    *core.Span
-	own     bool // the span is ours to end (not a framework's model span)
-	content bool // record prompts and completions
-	stream  bool // the request asked for a stream (a hint, for responses without a content type)
+	own     bool         // the span is ours to end (not a framework's model span)
+	content bool         // record prompts and completions
+	stream  bool         // the request asked for a stream (a hint, for responses without a content type)
+	enc     bodyEncoding // the response body's Content-Encoding
+	encName string       // as the header names it
 	path    string
 	started time.Time
 }
@@ -87,11 +89,12 @@ type call struct {
 // sent as it came, body included).
 func (c *call) start(req *http.Request) (*http.Request, bool) {
 	ctx := req.Context()
-	body, err := readBody(req)
+	rb, err := readBody(req, requestReadLimit())
 	if err != nil {
 		// The body could not be read: let the base transport meet the same failure.
-		return withFailingBody(req, body, err), false
+		return withFailingBody(req, rb.text, err), false
 	}
+	body := rb.text
 	c.stream = strings.Contains(body, `"stream":true`) || strings.Contains(body, `"stream": true`)
 	c.path = req.URL.Path
 	c.content = instrument.CaptureContent() && (c.cfg.captureContent == nil || *c.cfg.captureContent)
@@ -106,10 +109,14 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 		if !c.span.IsRecording() {
 			// Sampled out: nothing to record, but the context still says so to any
 			// tracing below (a transport wrapped twice must not sample again).
-			return withBody(req.WithContext(ctx), body), false
+			return withBody(req.WithContext(ctx), req, rb), false
 		}
 		c.own = true
-		if c.content && len(body) > 0 {
+		switch {
+		case !c.content || len(body) == 0:
+		case rb.truncated:
+			instrument.SetRawInputs(c.span, truncatedInputs(body, requestReadLimit(), req.ContentLength))
+		default:
 			instrument.SetRawInputs(c.span, body) // checked by the request hook
 		}
 	}
@@ -122,9 +129,9 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 	instrument.SetRawAttribute(c.span, spantypes.KeyLLMProvider, quoted)
 	instrument.SetRawAttribute(c.span, spantypes.KeyGenAIProviderName, quoted)
 	instrument.SetRawAttribute(c.span, spantypes.KeyGenAIOperationName, c.ep.operationJSON())
-	instrument.OnExport(c.span, c.requestHook(body))
+	instrument.OnExport(c.span, c.requestHook(rb))
 	// A shallow copy is enough: only its context and body change.
-	return withBody(req.WithContext(ctx), body), true
+	return withBody(req.WithContext(ctx), req, rb), true
 }
 
 // fail ends the span of a request that got no response.

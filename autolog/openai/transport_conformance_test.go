@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -18,25 +18,32 @@ import (
 	"github.com/agentlens/agentlens/tracetest"
 )
 
-// TestConformanceRealFixtures replays every OpenAI exchange of the real recorded traffic
-// through the tracing transport: the caller reads the recorded bytes, and the span holds
-// the recorded response (streams assembled) and the recorded usage.
+// TestConformanceRealFixtures replays every OpenAI and OpenRouter exchange of the real
+// recordings that langchaingo's module ships (read from the module cache, so this runs on any
+// machine that builds the tests) through the tracing transport: the caller reads the recorded
+// bytes, and the span holds the recorded response (streams assembled, response-level fields
+// such as OpenRouter's provider kept), the recorded usage and the upstream provider.
 func TestConformanceRealFixtures(t *testing.T) {
-	root := httprr.Root(2)
-	if root == "" {
-		t.Skip("real fixtures not available at ../shared/fixtures/real")
-	}
-	exchanges, err := httprr.Read(filepath.Join(root, "langchaingo"))
+	root, err := httprr.LangchaingoDir()
 	if err != nil {
 		t.Fatal(err)
 	}
-	checked := 0
+	exchanges, err := httprr.Read(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := map[string]int{} // by provider, and "errors"
 	for _, ex := range exchanges {
 		method, url := ex.Request.Method, ex.Request.URL.String()
-		if !strings.HasPrefix(url, "https://api.openai.com/") {
+		var provider, path string
+		switch {
+		case strings.HasPrefix(url, "https://api.openai.com/"):
+			provider, path = "openai", strings.TrimPrefix(url, "https://api.openai.com")
+		case strings.HasPrefix(url, "https://openrouter.ai/api"):
+			provider, path = "openrouter", strings.TrimPrefix(url, "https://openrouter.ai/api")
+		default:
 			continue // other providers
 		}
-		path := strings.TrimPrefix(url, "https://api.openai.com")
 		if path != "/v1/chat/completions" && path != "/v1/embeddings" {
 			continue
 		}
@@ -76,6 +83,10 @@ func TestConformanceRealFixtures(t *testing.T) {
 				t.Fatalf("%d traces", len(ts))
 			}
 			span := ts[0].RootSpan()
+			if ex.Response.StatusCode >= 400 {
+				checkRecordedError(t, span, ex)
+				return
+			}
 			wantTree := "CHAT_MODEL Completions OK\n"
 			if path == "/v1/embeddings" {
 				wantTree = "EMBEDDING Embeddings OK\n"
@@ -91,8 +102,11 @@ func TestConformanceRealFixtures(t *testing.T) {
 			if m := span.StringAttribute(spantypes.KeyLLMModel); m != reqFields.Model {
 				t.Errorf("model %q, request says %q", m, reqFields.Model)
 			}
-			if p := span.StringAttribute(spantypes.KeyLLMProvider); p != "openai" {
-				t.Errorf("provider %q", p)
+			if p := span.StringAttribute(spantypes.KeyLLMProvider); p != provider {
+				t.Errorf("provider %q, want %q", p, provider)
+			}
+			if up, want := span.StringAttribute(spantypes.KeyUpstreamProvider), upstreamOf(ex.ResponseBody); up != want {
+				t.Errorf("upstream provider %q, the response names %q", up, want)
 			}
 
 			var wantUsage map[string]any
@@ -125,12 +139,62 @@ func TestConformanceRealFixtures(t *testing.T) {
 				t.Errorf("token usage %+v (%v), recorded %+v", u, ok, want)
 			}
 		})
-		checked++
+		checked[provider]++
+		if ex.Response.StatusCode >= 400 {
+			checked["errors"]++
+		}
 	}
-	t.Logf("checked %d real OpenAI exchanges", checked)
-	if checked == 0 {
-		t.Error("no OpenAI exchange found in the real fixtures")
+	t.Logf("checked real exchanges: %v", checked)
+	if checked["openai"] < 10 || checked["openrouter"] == 0 || checked["errors"] == 0 {
+		t.Errorf("real exchanges checked: %v, want OpenAI's, OpenRouter's and an error", checked)
 	}
+}
+
+// checkRecordedError checks the span of a recorded HTTP error (OpenRouter's 429 has a
+// numeric code and no type): ERROR with the exception the OpenAI SDKs would raise, the API's
+// message and code, the body as outputs.
+func checkRecordedError(t *testing.T, span *tracedata.Span, ex httprr.Exchange) {
+	t.Helper()
+	var body struct {
+		Error struct {
+			Message string          `json:"message"`
+			Type    string          `json:"type"`
+			Code    json.RawMessage `json:"code"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal(ex.ResponseBody, &body); err != nil {
+		t.Fatalf("recorded error body: %v", err)
+	}
+	names := map[int]string{400: "BadRequestError", 401: "AuthenticationError", 403: "PermissionDeniedError", 404: "NotFoundError", 429: "RateLimitError"}
+	want := names[ex.Response.StatusCode] + ": " + body.Error.Message
+	if span.Status.Code != tracedata.StatusError || span.Status.Message != want {
+		t.Errorf("status %+v, want ERROR %q", span.Status, want)
+	}
+	if got := exceptions(span); len(got) != 1 || got[0] != want {
+		t.Errorf("exceptions %q", got)
+	}
+	if got := span.Attributes[spantypes.KeyAPIErrorCode]; got != string(body.Error.Code) {
+		t.Errorf("%s = %s, recorded %s", spantypes.KeyAPIErrorCode, got, body.Error.Code)
+	}
+	if got := span.StringAttribute(spantypes.KeyHTTPStatusCode); got != strconv.Itoa(ex.Response.StatusCode) {
+		t.Errorf("HTTP status %s", got)
+	}
+	checkJSON(t, "outputs", span.Outputs(), ex.ResponseBody)
+}
+
+// upstreamOf returns the provider field of a recorded response body, JSON or the last
+// stream chunk that has one ("" when none does).
+func upstreamOf(body []byte) string {
+	var up string
+	for _, text := range append(sseData(string(body)), string(body)) {
+		var v struct {
+			Provider string `json:"provider"`
+		}
+		if json.Unmarshal([]byte(text), &v) == nil && v.Provider != "" {
+			up = v.Provider
+		}
+	}
+	return up
 }
 
 // checkAssembledStream checks a streamed chat span against the recorded SSE body: one

@@ -66,7 +66,7 @@ func TestChatStreamErrorEvent(t *testing.T) {
 
 // TestAzureChatStream: Azure OpenAI opens a stream with a prompt-filter chunk whose id,
 // model and object are "" and created is 0; the assembled response takes them from the
-// real chunks.
+// real chunks, and keeps the prompt filter results, as the non-streamed response does.
 func TestAzureChatStream(t *testing.T) {
 	const id = "chatcmpl-C7L5hR2xNq8VbT4mWk0PzYd6FsJ1a"
 	filters := `{"hate":{"filtered":false,"severity":"safe"},"self_harm":{"filtered":false,"severity":"safe"},"sexual":{"filtered":false,"severity":"safe"},"violence":{"filtered":false,"severity":"safe"}}`
@@ -91,7 +91,8 @@ func TestAzureChatStream(t *testing.T) {
 	}
 	span := tr.RootSpan()
 	assembled := `{"id":"` + id + `","object":"chat.completion","created":1755866200,"model":"gpt-4o-2024-11-20",` +
-		`"system_fingerprint":"fp_ee1d74bde0","choices":[{"index":0,"message":{"role":"assistant","content":"Sweden Central"},"finish_reason":"stop"}]}`
+		`"system_fingerprint":"fp_ee1d74bde0","choices":[{"index":0,"message":{"role":"assistant","content":"Sweden Central"},"finish_reason":"stop"}],` +
+		`"prompt_filter_results":[{"prompt_index":0,"content_filter_results":` + filters + `}]}`
 	want := modelSpan{
 		spanType: spantypes.ChatModel, name: "Completions",
 		inputs:  `{"model":"gpt-4o","messages":[{"role":"user","content":"Name one Azure region in Europe."}],"stream":true}`,

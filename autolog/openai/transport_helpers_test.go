@@ -149,6 +149,8 @@ type modelSpan struct {
 	responseID     string
 	finishReasons  []string
 	httpStatus     int
+	apiErrorType   string   // the API's error type (attribute)
+	apiErrorCode   string   // the API's error code (attribute, JSON)
 	stream         bool     // time to first token present
 	cancelled      bool     // agentlens.stream.cancelled true
 	chunks         []string // chunk values (JSON), when stream
@@ -227,6 +229,8 @@ func (m modelSpan) check(t *testing.T, s *tracedata.Span) {
 		str(spantypes.KeyGenAIUsageInputTokens, strconv.FormatInt(m.usage.InputTokens, 10))
 		str(spantypes.KeyGenAIUsageOutputTokens, strconv.FormatInt(m.usage.OutputTokens, 10))
 	}
+	str(spantypes.KeyAPIErrorType, m.apiErrorType)
+	js(spantypes.KeyAPIErrorCode, m.apiErrorCode)
 	if m.httpStatus != 0 {
 		str(spantypes.KeyHTTPStatusCode, strconv.Itoa(m.httpStatus))
 	}

@@ -420,16 +420,18 @@ func TestAzureOpenAI(t *testing.T) {
 	}
 }
 
-// TestAPIErrors: an OpenAI error response ends the span with the API's error type and
-// message, and the caller gets the very error it gets without tracing.
+// TestAPIErrors: an OpenAI error response ends the span with an exception named as the
+// OpenAI SDKs name the HTTP error, the API's message, and the API's type and code as
+// attributes; the caller gets the very error it gets without tracing.
 func TestAPIErrors(t *testing.T) {
 	for _, tc := range []struct {
 		cassette, prompt string
 		status           int
 		typ, message     string
+		name, code       string // the exception type, the API's code
 	}{
-		{cassError429, prompt429, 429, "requests", rateLimitMessage},
-		{cassError500, prompt500, 500, "server_error", serverErrorMessage},
+		{cassError429, prompt429, 429, "requests", rateLimitMessage, "RateLimitError", `"rate_limit_exceeded"`},
+		{cassError500, prompt500, 500, "server_error", serverErrorMessage, "InternalServerError", ""},
 	} {
 		t.Run(tc.cassette, func(t *testing.T) {
 			req := errorChatRequest(tc.prompt)
@@ -453,10 +455,11 @@ func TestAPIErrors(t *testing.T) {
 			ix := interactions(t, tc.cassette)
 			modelSpan{
 				spanType: spantypes.ChatModel, name: "Completions",
-				status: tracedata.StatusError, statusMessage: tc.typ + ": " + tc.message,
+				status: tracedata.StatusError, statusMessage: tc.name + ": " + tc.message,
 				inputs: ix[0].Request.Body, outputs: ix[0].Response.Body,
 				model: "gpt-4o-mini", provider: "openai", operation: "chat", httpStatus: tc.status,
-				exceptions: []string{tc.typ + ": " + tc.message},
+				apiErrorType: tc.typ, apiErrorCode: tc.code,
+				exceptions: []string{tc.name + ": " + tc.message},
 			}.check(t, tr.RootSpan())
 		})
 	}
@@ -483,10 +486,10 @@ func TestNonJSONErrorPage(t *testing.T) {
 	out, _ := json.Marshal(error502Body)
 	modelSpan{
 		spanType: spantypes.ChatModel, name: "Completions",
-		status: tracedata.StatusError, statusMessage: "HTTPError: HTTP 502 Bad Gateway",
+		status: tracedata.StatusError, statusMessage: "InternalServerError: HTTP 502 Bad Gateway",
 		inputs: ix[0].Request.Body, outputs: string(out),
 		model: "gpt-4o-mini", provider: "openai", operation: "chat", httpStatus: 502,
-		exceptions: []string{"HTTPError: HTTP 502 Bad Gateway"},
+		exceptions: []string{"InternalServerError: HTTP 502 Bad Gateway"},
 	}.check(t, tr.RootSpan())
 }
 
@@ -697,9 +700,10 @@ func TestCaptureContentOff(t *testing.T) {
 		}
 		modelSpan{
 			spanType: spantypes.ChatModel, name: "Completions",
-			status: tracedata.StatusError, statusMessage: "requests: " + rateLimitMessage,
+			status: tracedata.StatusError, statusMessage: "RateLimitError: " + rateLimitMessage,
 			model: "gpt-4o-mini", provider: "openai", operation: "chat", httpStatus: 429,
-			exceptions: []string{"requests: " + rateLimitMessage},
+			apiErrorType: "requests", apiErrorCode: `"rate_limit_exceeded"`,
+			exceptions: []string{"RateLimitError: " + rateLimitMessage},
 		}.check(t, traces.LastTrace().RootSpan())
 	})
 }

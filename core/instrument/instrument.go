@@ -23,6 +23,16 @@ func CaptureContent() bool {
 	return rt != nil && rt.CaptureContent
 }
 
+// MaxPayloadBytes returns the configured cap on a recorded attribute value
+// (AGENTLENS_MAX_PAYLOAD_BYTES), 0 for none. Adapters use it to bound what they read for a
+// span: more than the cap would only be cut.
+func MaxPayloadBytes() int {
+	if rt := live.Current(); rt != nil && rt.MaxPayloadBytes > 0 {
+		return rt.MaxPayloadBytes
+	}
+	return 0
+}
+
 // SetRawInputs records json, a JSON text the caller already holds (a request body), as the
 // span's inputs without encoding it again. The caller guarantees it is JSON, or corrects the
 // recorded value from an OnExport hook; pretty-printed text is compacted on export. Nothing is

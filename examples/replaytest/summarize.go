@@ -1,6 +1,7 @@
 // Package replaytest is an example of testing code that calls the OpenAI API with agentlens:
-// the test replays a recorded exchange with the API (no key, no network, the same answer on
-// every run) through the tracing transport, and checks both the result and the trace the
+// the test replays a cassette of an exchange with the API (generated in the API's wire format
+// by the project's fake server; no key, no network, the same answer on every run) through
+// the tracing transport, and checks both the result and the trace the
 // code makes. Summarize is the code under test; summarize_test.go is the example to read.
 package replaytest
 

@@ -1,5 +1,7 @@
 // Package httprr reads the recorded fixtures for tests: the "httprr trace v1" files of real
-// HTTP exchanges under ../shared/fixtures/real (see the README.md there). Only tests use it.
+// HTTP exchanges that github.com/tmc/langchaingo ships in its module's testdata folders
+// (read from the module cache: [LangchaingoDir]), and those under ../shared/fixtures/real
+// (see the README.md there). Only tests use it.
 //
 // A file is the line "httprr trace v1", then for each exchange a line "N1 N2" followed by
 // N1 bytes of request (as http.Request.WriteProxy writes it) and N2 bytes of response (as
@@ -15,9 +17,11 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 const magic = "httprr trace v1\n"
@@ -162,4 +166,52 @@ func Root(depth int) string {
 		return ""
 	}
 	return root
+}
+
+// Langchaingo is the module whose testdata folders hold real recordings of the OpenAI,
+// OpenRouter, Gemini and Anthropic APIs. It is a dependency of this module, so its files are
+// in the module cache wherever the tests build.
+const Langchaingo = "github.com/tmc/langchaingo"
+
+// LangchaingoDir returns the directory of the langchaingo module in the module cache, as
+// `go list -m -f {{.Dir}}` reports it (downloading the module with `go mod download` first
+// when the cache lacks it). The recordings are read from there, never copied.
+func LangchaingoDir() (string, error) {
+	langchaingoOnce.Do(func() { langchaingoDir, langchaingoErr = moduleDir(Langchaingo) })
+	return langchaingoDir, langchaingoErr
+}
+
+var (
+	langchaingoOnce sync.Once
+	langchaingoDir  string
+	langchaingoErr  error
+)
+
+// moduleDir returns where the go command keeps module, a module of the build list.
+func moduleDir(module string) (string, error) {
+	list := func() (string, error) {
+		out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", module).Output()
+		if err != nil {
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				return "", fmt.Errorf("go list -m %s: %v: %s", module, err, ee.Stderr)
+			}
+			return "", fmt.Errorf("go list -m %s: %w", module, err)
+		}
+		return strings.TrimSpace(string(out)), nil
+	}
+	dir, err := list()
+	if err == nil && dir == "" {
+		if out, err := exec.Command("go", "mod", "download", module).CombinedOutput(); err != nil {
+			return "", fmt.Errorf("go mod download %s: %v: %s", module, err, out)
+		}
+		dir, err = list()
+	}
+	if err != nil {
+		return "", err
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return "", fmt.Errorf("module %s: no directory at %q", module, dir)
+	}
+	return dir, nil
 }

@@ -282,13 +282,13 @@ func randomPieces(b []byte, seed int) [][]byte {
 	return out
 }
 
-// realStreamBodies returns the text/event-stream response bodies recorded under the
-// shared fixtures folder, by file name and exchange number; it skips when it is absent.
+// realStreamBodies returns the text/event-stream response bodies of the real recordings
+// langchaingo's module ships (from the module cache), by file name and exchange number.
 func realStreamBodies(t *testing.T) map[string][]byte {
 	t.Helper()
-	root := httprr.Root(2)
-	if root == "" {
-		t.Skip("real fixtures not available at ../shared/fixtures/real")
+	root, err := httprr.LangchaingoDir()
+	if err != nil {
+		t.Fatal(err)
 	}
 	exchanges, err := httprr.Read(root)
 	if err != nil {
