@@ -87,12 +87,12 @@ func (c *call) endWithJSON(text string, complete bool, err error) {
 // when it cannot be read.
 func (c *call) decode(body string) (string, bool) {
 	if c.enc == unreadable {
-		instrument.ReportError("autolog/openai", fmt.Errorf("a response body in Content-Encoding %q cannot be read: its content is not recorded", c.encName))
+		instrument.ReportError("autolog/openai: unreadable encoding", fmt.Errorf("a response body in Content-Encoding %q cannot be read: its content is not recorded", c.encName))
 		return "", false
 	}
 	text, err := decodeText(c.enc, body, maxBufferedBody)
 	if err != nil {
-		instrument.ReportError("autolog/openai", fmt.Errorf("decoding a %s response body: %w", c.encName, err))
+		instrument.ReportError("autolog/openai: decoding", fmt.Errorf("decoding a %s response body: %w", c.encName, err))
 		return "", false
 	}
 	return text, true

@@ -186,12 +186,12 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 		at = c.started.Add(s.endAt)
 		parser.Write(s.buf[start:])
 	case unreadable:
-		instrument.ReportError("autolog/openai", fmt.Errorf("a stream in Content-Encoding %q cannot be read: its chunks are not recorded", c.encName))
+		instrument.ReportError("autolog/openai: unreadable encoding", fmt.Errorf("a stream in Content-Encoding %q cannot be read: its chunks are not recorded", c.encName))
 		return
 	default:
 		ok, decErr := s.writeDecoded(parser, &at)
 		if decErr != nil && clean {
-			instrument.ReportError("autolog/openai", fmt.Errorf("decoding a %s stream: %w", c.encName, decErr))
+			instrument.ReportError("autolog/openai: decoding", fmt.Errorf("decoding a %s stream: %w", c.encName, decErr))
 		}
 		clean = clean && ok
 	}
