@@ -84,3 +84,5 @@ func modelSpans(tr *tracedata.Trace) []*tracedata.Span {
 	out := spansOfType(tr, spantypes.ChatModel)
 	return append(out, spansOfType(tr, spantypes.LLM)...)
 }
+
+func newClient(rt http.RoundTripper) *http.Client { return &http.Client{Transport: rt} }
