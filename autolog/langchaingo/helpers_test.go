@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/tmc/langchaingo/llms/openai"
 
+	lcg "github.com/agentlens/agentlens/autolog/langchaingo"
 	"github.com/agentlens/agentlens/core/tracedata"
 	"github.com/agentlens/agentlens/internal/httprr"
 	"github.com/agentlens/agentlens/spantypes"
@@ -86,3 +87,5 @@ func modelSpans(tr *tracedata.Trace) []*tracedata.Span {
 }
 
 func newClient(rt http.RoundTripper) *http.Client { return &http.Client{Transport: rt} }
+
+func withCallback(h *lcg.Handler) openai.Option { return openai.WithCallback(h) }

@@ -54,6 +54,10 @@ type frame struct {
 	query                 string // a retriever's query
 	httpClaimed           bool   // an HTTP call was matched to this LLM frame
 	chunks                int    // stream chunks recorded
+	// ambiguous is set on every frame an end callback (or HTTP call) could have been for
+	// when it had to pick among concurrent siblings: the pick may be wrong, and then the
+	// siblings' own ends are wrong too.
+	ambiguous bool
 	started               time.Time
 }
 
@@ -353,7 +357,12 @@ func (t *tracker) end(ctx context.Context, k kind, match func(*frame) bool) (end
 		return ended{}, false
 	}
 	f := cands[0]
-	res := ended{f: f, ambiguous: len(cands) > 1, dead: r.takeDescendants(f)}
+	if len(cands) > 1 {
+		for _, c := range cands {
+			c.ambiguous = true
+		}
+	}
+	res := ended{f: f, ambiguous: f.ambiguous, dead: r.takeDescendants(f)}
 	r.remove(f)
 	if len(r.open) == 0 {
 		delete(t.runs, key)
@@ -383,6 +392,11 @@ func (t *tracker) agentEvent(ctx context.Context, tool string) (f *frame, finish
 	chains = leaves(chains)
 	if len(chains) == 0 {
 		return nil, nil, false, false
+	}
+	if len(chains) > 1 {
+		for _, c := range chains {
+			c.ambiguous = true
+		}
 	}
 	f = chains[0]
 	f.agent = true
@@ -441,6 +455,11 @@ func (t *tracker) spanForRequest(ctx context.Context, model bool) (*core.Span, b
 		case len(unclaimed) > 0:
 			f := unclaimed[0]
 			f.httpClaimed = true
+			if len(unclaimed) > 1 {
+				for _, c := range unclaimed {
+					c.ambiguous = true
+				}
+			}
 			return f.span, len(unclaimed) > 1
 		case len(llmFrames) == 1:
 			return llmFrames[0].span, false // a retried request of the same call
