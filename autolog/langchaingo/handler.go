@@ -290,7 +290,8 @@ func (h *Handler) HandleStreamingFunc(ctx context.Context, chunk []byte) {
 		return
 	}
 	f, i, ok := state.chunk(ctx)
-	if !ok || !f.own {
+	if !ok || !f.own || f.httpClaimed {
+		// A call the OpenAI adapter traces below has its raw chunks recorded by it.
 		return
 	}
 	if h.content() {

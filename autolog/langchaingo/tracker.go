@@ -215,6 +215,9 @@ type claim struct {
 	span  *core.Span
 	agent bool
 	taken atomic.Bool
+	// http is set by the bridge when the call's HTTP request goes through the OpenAI adapter,
+	// which then records the stream's chunks (the raw API chunks) on the span.
+	http atomic.Bool
 }
 
 type claimKey struct{}
@@ -404,7 +407,10 @@ func (t *tracker) agentEvent(ctx context.Context, tool string) (f *frame, finish
 	return f, takeChildren(r, f), len(chains) > 1, true
 }
 
-// chunk returns the LLM frame a stream chunk on ctx belongs to and its index.
+// chunk returns the LLM frame a stream chunk on ctx belongs to and its index. langchaingo's
+// OpenAI client calls the streaming function with a context derived from the call's (for
+// cancelling its reader), which is no key of the tracker: the chunk then goes to the one
+// open LLM frame whose context holds the same span, or nowhere when there are several.
 func (t *tracker) chunk(ctx context.Context) (*frame, int, bool) {
 	key, ok := keyOf(ctx)
 	if !ok {
@@ -412,18 +418,37 @@ func (t *tracker) chunk(ctx context.Context) (*frame, int, bool) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	r := t.runs[key]
-	if r == nil {
-		return nil, 0, false
-	}
-	for _, o := range r.open {
-		if o.kind == kindLLM {
-			i := o.chunks
-			o.chunks++
-			return o, i, true
+	var f *frame
+	if r := t.runs[key]; r != nil {
+		for _, o := range r.open {
+			if o.kind == kindLLM {
+				f = o
+				break
+			}
+		}
+	} else {
+		base := core.SpanFromContext(ctx)
+		for k, r := range t.runs {
+			kctx, _ := k.(context.Context)
+			if kctx == nil || core.SpanFromContext(kctx) != base {
+				continue
+			}
+			for _, o := range r.open {
+				if o.kind == kindLLM {
+					if f != nil {
+						return nil, 0, false
+					}
+					f = o
+				}
+			}
 		}
 	}
-	return nil, 0, false
+	if f == nil {
+		return nil, 0, false
+	}
+	i := f.chunks
+	f.chunks++
+	return f, i, true
 }
 
 // spanForRequest returns the span an HTTP request made under ctx belongs to: for a model

@@ -29,6 +29,9 @@ type bridge struct {
 
 func (b *bridge) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
+	if c, _ := ctx.Value(claimKey{}).(*claim); c != nil && c.kind == kindLLM {
+		c.http.Store(true)
+	}
 	if instrument.Tracing(ctx) {
 		if span, ambiguous := state.spanForRequest(ctx, isModelCall(req)); span != nil {
 			if ambiguous {

@@ -14,6 +14,7 @@ import (
 type wrapped struct {
 	ctx     context.Context
 	span    *core.Span
+	claim   *claim // nil when the component fires no start callback of its own
 	content bool
 }
 
@@ -26,10 +27,12 @@ func begin(ctx context.Context, cfg *config, k kind, agent bool, name, typ strin
 		return w, false
 	}
 	ctx, span := core.StartSpan(ctx, name, core.WithSpanType(typ))
+	var c *claim
 	if k != 0 {
-		ctx = withClaim(ctx, &claim{kind: k, span: span, agent: agent})
+		c = &claim{kind: k, span: span, agent: agent}
+		ctx = withClaim(ctx, c)
 	}
-	w = wrapped{ctx: ctx, span: span}
+	w = wrapped{ctx: ctx, span: span, claim: c}
 	w.content = instrument.CaptureContent() && (cfg.captureContent == nil || *cfg.captureContent)
 	if w.content && inputs != nil && span.IsRecording() {
 		span.SetInputs(inputs())

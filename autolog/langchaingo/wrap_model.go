@@ -53,6 +53,10 @@ func (m *Model) GenerateContent(ctx context.Context, messages []llms.MessageCont
 		i := 0
 		content := w.content
 		options = append(options, llms.WithStreamingFunc(func(ctx context.Context, chunk []byte) error {
+			if w.claim.http.Load() {
+				// The OpenAI adapter below records the raw chunks.
+				return user(ctx, chunk)
+			}
 			if content {
 				w.span.AddChunkEvent(i, string(chunk))
 			} else {
