@@ -50,7 +50,7 @@ func (h *Handler) content() bool {
 // startFrame opens a frame for a start callback; inputs is called only when the span
 // records content.
 func (h *Handler) startFrame(ctx context.Context, k kind, agentPlan bool, name, typ string, inputs func() any) *frame {
-	if !instrument.Tracing(ctx) {
+	if !usable(ctx) || !instrument.Tracing(ctx) {
 		return nil
 	}
 	res, ok := state.start(ctx, k, agentPlan, func(parent context.Context, toolName string) *core.Span {
@@ -81,6 +81,9 @@ func (h *Handler) startFrame(ctx context.Context, k kind, agentPlan bool, name, 
 // endFrame closes the frame an end callback is about and calls finish on it when the span is
 // the handler's own. An end with nothing to match is counted.
 func (h *Handler) endFrame(ctx context.Context, k kind, match func(*frame) bool, cause error, finish func(*core.Span)) {
+	if !usable(ctx) {
+		return
+	}
 	res, ok := state.end(ctx, k, match)
 	if !ok {
 		if instrument.Tracing(ctx) {
@@ -107,6 +110,16 @@ func (h *Handler) endFrame(ctx context.Context, k kind, match func(*frame) bool,
 		}
 	}
 	f.span.End()
+}
+
+// usable reports whether a callback's context can be traced: langchaingo passes the
+// caller's context on, and a caller may pass nil.
+func usable(ctx context.Context) bool {
+	if ctx == nil {
+		counts.untracked.Add(1)
+		return false
+	}
+	return true
 }
 
 var errUnmatched = errors.New("a langchaingo end callback arrived with no open start to match (an end twice, or a start that was not traced)")
@@ -241,7 +254,7 @@ func (h *Handler) HandleAgentFinish(ctx context.Context, finish schema.AgentFini
 }
 
 func (h *Handler) agentEvent(ctx context.Context, tool, name string, attrs map[string]any) {
-	if !instrument.Tracing(ctx) {
+	if !usable(ctx) || !instrument.Tracing(ctx) {
 		return
 	}
 	f, finished, ambiguous, ok := state.agentEvent(ctx, tool)
@@ -286,7 +299,7 @@ func (h *Handler) HandleRetrieverEnd(ctx context.Context, query string, docs []s
 
 // HandleStreamingFunc records a stream chunk as a chunk event of the open model span.
 func (h *Handler) HandleStreamingFunc(ctx context.Context, chunk []byte) {
-	if !instrument.Tracing(ctx) {
+	if !usable(ctx) || !instrument.Tracing(ctx) {
 		return
 	}
 	f, i, ok := state.chunk(ctx)

@@ -194,6 +194,7 @@ func TestMapReduceQA(t *testing.T) {
 			trs := rec.Traces()
 			require.Len(t, trs, 1, "every call inside the chain's trace")
 			tr := trs[0]
+			assertOneTrace(t, tr)
 			var want strings.Builder
 			want.WriteString("CHAIN MapReduceDocuments OK\n")
 			for range exs {

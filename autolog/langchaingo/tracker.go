@@ -164,8 +164,8 @@ type Counts struct {
 	Inferred int64
 	// Ambiguous counts ends matched among concurrent siblings (see KeyAmbiguous).
 	Ambiguous int64
-	// Untracked counts callbacks whose context cannot be a map key (a context type that is
-	// not comparable), which are not traced.
+	// Untracked counts callbacks whose context is nil or cannot be a map key (a context
+	// type that is not comparable), which are not traced.
 	Untracked int64
 }
 

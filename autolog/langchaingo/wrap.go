@@ -23,7 +23,7 @@ type wrapped struct {
 // of the start callback the component itself fires for this call, which the handler then
 // joins to this span.
 func begin(ctx context.Context, cfg *config, k kind, agent bool, name, typ string, inputs func() any) (w wrapped, ok bool) {
-	if !instrument.Tracing(ctx) {
+	if ctx == nil || !instrument.Tracing(ctx) {
 		return w, false
 	}
 	ctx, span := core.StartSpan(ctx, name, core.WithSpanType(typ))

@@ -44,7 +44,7 @@ func (c *Chain) Unwrap() chains.Chain { return c.inner }
 // Call runs the wrapped chain's Call in a span. chains.Call has already loaded the memory
 // (GetMemory is the wrapped chain's) and saves it after.
 func (c *Chain) Call(ctx context.Context, inputs map[string]any, options ...chains.ChainCallOption) (map[string]any, error) {
-	if !instrument.Tracing(ctx) {
+	if ctx == nil || !instrument.Tracing(ctx) {
 		return c.inner.Call(ctx, inputs, options...)
 	}
 	inner := c.inner

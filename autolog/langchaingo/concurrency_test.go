@@ -1,0 +1,93 @@
+package langchaingo_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tmc/langchaingo/agents"
+	"github.com/tmc/langchaingo/chains"
+	"github.com/tmc/langchaingo/llms/openai"
+	"github.com/tmc/langchaingo/tools"
+
+	lcg "github.com/agentlens/agentlens/autolog/langchaingo"
+	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/tracetest"
+)
+
+// Two agent runs at once, from two goroutines: two separate, exact trees. Through the
+// wrappers even when both run under the same context; through the handler alone when each
+// run has a context of its own.
+func TestConcurrentAgentRunsConcurrentSafe(t *testing.T) {
+	const runs = 2
+	for _, mode := range []string{"wrappers, one context", "handler, a context per run"} {
+		t.Run(mode, func(t *testing.T) {
+			rec := tracetest.Capture(t)
+			for iter := 0; iter < 10; iter++ {
+				rec.Reset()
+				var wg sync.WaitGroup
+				for g := 0; g < runs; g++ {
+					rp, _ := recording(t, "agents/testdata/TestOpenAIFunctionsAgentWithHTTPRR.httprr")
+					h := lcg.NewHandler()
+					var exec chains.Chain
+					ctx := context.Background()
+					if mode == "wrappers, one context" {
+						llm := newLLM(t, rp, openai.WithModel("gpt-4o"))
+						agent := agents.NewOpenAIFunctionsAgent(lcg.WrapModel(llm), lcg.WrapTools([]tools.Tool{tools.Calculator{}}),
+							agents.NewOpenAIOption().WithSystemMessage("You are a helpful assistant that can perform calculations."))
+						exec = lcg.WrapChain(agents.NewExecutor(agent))
+					} else {
+						llm := newLLM(t, rp, openai.WithModel("gpt-4o"), openai.WithCallback(h))
+						agent := agents.NewOpenAIFunctionsAgent(llm, []tools.Tool{tools.Calculator{CallbacksHandler: h}},
+							agents.NewOpenAIOption().WithSystemMessage("You are a helpful assistant that can perform calculations."))
+						exec = agents.NewExecutor(agent, agents.WithCallbacksHandler(h))
+						var cancel context.CancelFunc
+						ctx, cancel = context.WithCancel(ctx)
+						defer cancel()
+					}
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						out, err := chains.Run(ctx, exec, "What is 15 multiplied by 4?")
+						assert.NoError(t, err)
+						assert.Equal(t, "15 multiplied by 4 is 60.", out)
+					}()
+				}
+				wg.Wait()
+				trs := rec.Traces()
+				require.Len(t, trs, runs)
+				model := "GenerateContent"
+				if mode == "wrappers, one context" {
+					model = "openai.LLM"
+				}
+				for _, tr := range trs {
+					require.Equal(t, "AGENT AgentExecutor OK\n"+
+						"  CHAT_MODEL "+model+" OK\n"+
+						"  TOOL calculator OK\n"+
+						"  CHAT_MODEL "+model+" OK\n", tracetest.Tree(tr))
+					assertOneTrace(t, tr)
+					for _, s := range modelSpans(tr) {
+						assert.Nil(t, s.Attribute(lcg.KeyAmbiguous))
+					}
+				}
+			}
+		})
+	}
+}
+
+// assertOneTrace checks that every span of tr has tr's trace id and a parent in tr.
+func assertOneTrace(t *testing.T, tr *tracedata.Trace) {
+	t.Helper()
+	ids := map[string]bool{}
+	for _, s := range tr.Spans {
+		ids[s.SpanID] = true
+	}
+	for _, s := range tr.Spans {
+		assert.Equal(t, tr.Info.TraceID, s.TraceID, "span %s", s.Name)
+		if s.ParentID != "" {
+			assert.True(t, ids[s.ParentID], "parent of %s in the trace", s.Name)
+		}
+	}
+}
