@@ -18,6 +18,7 @@ import (
 
 	lcg "github.com/agentlens/agentlens/autolog/langchaingo"
 	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/internal/httprr"
 	"github.com/agentlens/agentlens/spantypes"
 	"github.com/agentlens/agentlens/tracetest"
 )
@@ -115,8 +116,12 @@ func TestOpenAIFunctionsAgentSerpAPIHandler(t *testing.T) {
 
 // The MRKL agent plans through an LLMChain, which shows in the tree when it has the handler.
 func TestMRKLAgentHandler(t *testing.T) {
-	rec := tracetest.Capture(t)
 	rp, exs := recording(t, "agents/testdata/TestExecutorWithMRKLAgent.httprr")
+	mrklAgentHandler(t, rp, exs)
+}
+
+func mrklAgentHandler(t *testing.T, rp *httprr.Replay, exs []httprr.Exchange) {
+	rec := tracetest.Capture(t)
 	h := lcg.NewHandler()
 	llm := newLLM(t, rp, openai.WithModel("gpt-4"), openai.WithCallback(h))
 	search, err := serpapi.New(serpapi.WithHTTPClient(newClient(rp)), serpapi.WithAPIKey("test-api-key"))

@@ -64,8 +64,12 @@ func assertModelSpan(t *testing.T, s *tracedata.Span, ex httprr.Exchange) {
 }
 
 func TestLLMChainHandler(t *testing.T) {
-	rec := tracetest.Capture(t)
 	rp, exs := recording(t, "chains/testdata/TestLLMChain.httprr")
+	llmChainHandler(t, rp, exs)
+}
+
+func llmChainHandler(t *testing.T, rp *httprr.Replay, exs []httprr.Exchange) {
+	rec := tracetest.Capture(t)
 	h := lcg.NewHandler()
 	llm := newLLM(t, rp)
 	llm.CallbacksHandler = h

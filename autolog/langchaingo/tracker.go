@@ -58,7 +58,7 @@ type frame struct {
 	// when it had to pick among concurrent siblings: the pick may be wrong, and then the
 	// siblings' own ends are wrong too.
 	ambiguous bool
-	started               time.Time
+	started   time.Time
 }
 
 // descends reports whether f is a strict descendant of a.
