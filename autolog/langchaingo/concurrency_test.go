@@ -2,6 +2,7 @@ package langchaingo_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/tmc/langchaingo/chains"
 	"github.com/tmc/langchaingo/llms/openai"
 	"github.com/tmc/langchaingo/tools"
+	"github.com/tmc/langchaingo/tools/serpapi"
 
 	lcg "github.com/agentlens/agentlens/autolog/langchaingo"
 	"github.com/agentlens/agentlens/core/tracedata"
@@ -89,5 +91,70 @@ func assertOneTrace(t *testing.T, tr *tracedata.Trace) {
 		if s.ParentID != "" {
 			assert.True(t, ids[s.ParentID], "parent of %s in the trace", s.Name)
 		}
+	}
+}
+
+// Two different agent runs started at once with the same context, through the handler alone:
+// nothing tells their callbacks apart, so the trees may be split, but no span, output or
+// event of one run may land in the other's trace, and each span's outputs are its own.
+func TestConcurrentRunsOneContextHandlerConcurrentSafe(t *testing.T) {
+	rec := tracetest.Capture(t)
+	for iter := 0; iter < 20; iter++ {
+		rec.Reset()
+		h := lcg.NewHandler()
+		rpA, _ := recording(t, "agents/testdata/TestOpenAIFunctionsAgentWithHTTPRR.httprr")
+		llmA := newLLM(t, rpA, openai.WithModel("gpt-4o"), openai.WithCallback(h))
+		execA := agents.NewExecutor(agents.NewOpenAIFunctionsAgent(llmA, []tools.Tool{tools.Calculator{CallbacksHandler: h}},
+			agents.NewOpenAIOption().WithSystemMessage("You are a helpful assistant that can perform calculations.")),
+			agents.WithCallbacksHandler(h))
+		rpB, _ := recording(t, "agents/testdata/TestExecutorWithMRKLAgent.httprr")
+		llmB := newLLM(t, rpB, openai.WithModel("gpt-4"), openai.WithCallback(h))
+		search, err := serpapi.New(serpapi.WithHTTPClient(newClient(rpB)), serpapi.WithAPIKey("test-api-key"))
+		require.NoError(t, err)
+		agentB := agents.NewOneShotAgent(llmB, []tools.Tool{search, tools.Calculator{CallbacksHandler: h}})
+		agentB.Chain.(*chains.LLMChain).CallbacksHandler = h
+		execB := agents.NewExecutor(agentB, agents.WithCallbacksHandler(h))
+
+		var wg sync.WaitGroup
+		run := func(exec chains.Chain, q, want string) {
+			defer wg.Done()
+			out, err := chains.Run(context.Background(), exec, q)
+			assert.NoError(t, err)
+			assert.Equal(t, want, out)
+		}
+		wg.Add(2)
+		go run(execA, "What is 15 multiplied by 4?", "15 multiplied by 4 is 60.")
+		go run(execB, "What is 5 plus 3? Please calculate this.", "The answer is 8.")
+		wg.Wait()
+
+		models := 0
+		for _, tr := range rec.Traces() {
+			assertOneTrace(t, tr)
+			runs := map[string]bool{}
+			for _, s := range tr.Spans {
+				in, out := string(s.Inputs()), string(s.Outputs())
+				for _, v := range []string{in, out} {
+					switch {
+					case strings.Contains(v, "15 multiplied") || strings.Contains(v, "15 * 4") || v == `"60"`:
+						runs["A"] = true
+					case strings.Contains(v, "5 plus 3") || strings.Contains(v, "5 + 3") || v == `"8"` || strings.Contains(v, "answer is 8"):
+						runs["B"] = true
+					}
+				}
+				for _, e := range s.Events {
+					if e.Attributes["tool_input"] == "15 * 4" {
+						runs["A"] = true
+					}
+					if e.Attributes["tool_input"] == "5 + 3" {
+						runs["B"] = true
+					}
+				}
+				if s.SpanType() == "CHAT_MODEL" {
+					models++
+				}
+			}
+			assert.LessOrEqual(t, len(runs), 1, "a trace holds one run's data:\n%s", tracetest.Tree(tr))
+		}
+		assert.Equal(t, 4, models, "every model call has its span")
 	}
 }

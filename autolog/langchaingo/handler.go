@@ -92,12 +92,15 @@ func (h *Handler) endFrame(ctx context.Context, k kind, match func(*frame) bool,
 		}
 		return
 	}
-	endInferred(res.dead, cause)
 	f := res.f
 	if res.ambiguous {
+		// The end may be a concurrent sibling's: record no outputs, usage or error on a span
+		// they may not belong to, only that it ended.
 		counts.ambiguous.Add(1)
 		f.span.SetAttribute(KeyAmbiguous, true)
+		cause, finish = nil, nil
 	}
+	endInferred(res.dead, cause)
 	if !f.own {
 		return
 	}
@@ -265,8 +268,10 @@ func (h *Handler) agentEvent(ctx context.Context, tool, name string, attrs map[s
 	}
 	endInferred(finished, nil)
 	if ambiguous {
+		// The event may be a concurrent executor's: keep it off a span it may not belong to.
 		counts.ambiguous.Add(1)
 		f.span.SetAttribute(KeyAmbiguous, true)
+		return
 	}
 	if f.span.SpanType() != spantypes.Agent {
 		f.span.SetSpanType(spantypes.Agent)

@@ -71,13 +71,29 @@ func (f *frame) descends(a *frame) bool {
 	return false
 }
 
+// tainted reports whether f or one of its ancestors is ambiguous.
+func (f *frame) tainted() bool {
+	for a := f; a != nil; a = a.parent {
+		if a.ambiguous {
+			return true
+		}
+	}
+	return false
+}
+
 // accepts reports whether a start of kind k can be a child of f.
 func (f *frame) accepts(k kind, agentPlan bool) bool {
-	if f.kind != kindChain {
+	if f.kind != kindChain || f.tainted() {
+		// A frame that concurrent work may have been mixed into (or one below it) is nobody's
+		// parent any more: its would-be children start a trace of their own rather than risk
+		// the wrong one.
 		return false
 	}
 	if f.agent {
-		return true
+		// An executor's steps: its planning chain, LLM calls and tools. A chain that is no
+		// agent's planning chain is not one of them: it is another run on the same context
+		// (a tool of yours that runs a chain must be wrapped to nest under the executor).
+		return k != kindChain || agentPlan
 	}
 	switch k {
 	case kindLLM:
@@ -267,10 +283,22 @@ func (t *tracker) start(ctx context.Context, k kind, agentPlan bool, open func(p
 	ambiguous := false
 	switch acc = leaves(acc); len(acc) {
 	case 0:
+		if k == kindChain {
+			// A second top-level chain while one is open: two runs share the context, and
+			// nothing tells their callbacks apart. Trust neither from now on.
+			for _, o := range r.open {
+				if o.parent == nil && o.kind == kindChain && o.own {
+					o.ambiguous, ambiguous = true, true
+				}
+			}
+		}
 	case 1:
 		parent = acc[0]
 	default:
 		parent, ambiguous = commonAncestor(acc), true
+		for _, a := range acc {
+			a.ambiguous = true
+		}
 	}
 	res := started{ambiguous: ambiguous, finished: swept}
 	pctx, toolName := ctx, ""
@@ -292,7 +320,7 @@ func (t *tracker) start(ctx context.Context, k kind, agentPlan bool, open func(p
 		}
 	}
 	sctx, span := startIn(pctx, open, toolName)
-	f := &frame{kind: k, span: span, ctx: sctx, parent: parent, own: true, started: now}
+	f := &frame{kind: k, span: span, ctx: sctx, parent: parent, own: true, started: now, ambiguous: ambiguous && parent == nil && k == kindChain}
 	r.open = append(r.open, f)
 	res.f = f
 	return res, true
@@ -396,15 +424,17 @@ func (t *tracker) agentEvent(ctx context.Context, tool string) (f *frame, finish
 	if len(chains) == 0 {
 		return nil, nil, false, false
 	}
-	if len(chains) > 1 {
+	f = chains[0]
+	if len(chains) > 1 || f.ambiguous {
+		// Several executors could have fired it: change none of them.
 		for _, c := range chains {
 			c.ambiguous = true
 		}
+		return f, nil, true, true
 	}
-	f = chains[0]
 	f.agent = true
 	f.pendingTool = tool
-	return f, takeChildren(r, f), len(chains) > 1, true
+	return f, takeChildren(r, f), false, true
 }
 
 // chunk returns the LLM frame a stream chunk on ctx belongs to and its index. langchaingo's
@@ -452,19 +482,20 @@ func (t *tracker) chunk(ctx context.Context) (*frame, int, bool) {
 }
 
 // spanForRequest returns the span an HTTP request made under ctx belongs to: for a model
-// call, the open LLM frame it is the call of (the oldest one no request claimed yet); for
-// other calls (embeddings), the innermost frame that certainly contains it, never an LLM
-// frame. nil when the handler has nothing open under ctx.
-func (t *tracker) spanForRequest(ctx context.Context, model bool) (*core.Span, bool) {
+// call, the open LLM frame it is the call of, when only one is waiting for its request; for
+// other calls (embeddings), and model calls that could be any of several, the innermost
+// frame that certainly contains it, never an LLM frame. nil when the handler has nothing
+// open under ctx, or nothing certain.
+func (t *tracker) spanForRequest(ctx context.Context, model bool) *core.Span {
 	key, ok := keyOf(ctx)
 	if !ok {
-		return nil, false
+		return nil
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	r := t.runs[key]
 	if r == nil || len(r.open) == 0 {
-		return nil, false
+		return nil
 	}
 	if model {
 		var llmFrames, unclaimed []*frame
@@ -477,17 +508,18 @@ func (t *tracker) spanForRequest(ctx context.Context, model bool) (*core.Span, b
 			}
 		}
 		switch {
-		case len(unclaimed) > 0:
-			f := unclaimed[0]
-			f.httpClaimed = true
-			if len(unclaimed) > 1 {
-				for _, c := range unclaimed {
-					c.ambiguous = true
-				}
+		case len(unclaimed) == 1 && !unclaimed[0].ambiguous:
+			unclaimed[0].httpClaimed = true
+			return unclaimed[0].span
+		case len(unclaimed) > 1:
+			// Concurrent calls on one context: the request may be any of theirs. Enriching
+			// the wrong one would put its usage in another span (or trace); the request gets
+			// a model span of its own below their common parent instead.
+			for _, c := range unclaimed {
+				c.ambiguous = true
 			}
-			return f.span, len(unclaimed) > 1
-		case len(llmFrames) == 1:
-			return llmFrames[0].span, false // a retried request of the same call
+		case len(unclaimed) == 0 && len(llmFrames) == 1 && !llmFrames[0].ambiguous:
+			return llmFrames[0].span // a retried request of the same call
 		}
 	}
 	var others []*frame
@@ -497,20 +529,20 @@ func (t *tracker) spanForRequest(ctx context.Context, model bool) (*core.Span, b
 		}
 	}
 	if len(others) == 0 {
-		return nil, false
+		return nil
 	}
 	ls := leaves(others)
 	f := ls[0]
 	if len(ls) > 1 {
 		f = commonAncestor(ls)
 	}
-	for f != nil && f.kind == kindLLM {
+	for f != nil && (f.kind == kindLLM || f.tainted()) {
 		f = f.parent
 	}
 	if f == nil {
-		return nil, false
+		return nil
 	}
-	return f.span, false
+	return f.span
 }
 
 // release forgets what is still open under ctx, when the wrapper that made ctx returns: it

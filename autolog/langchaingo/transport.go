@@ -33,11 +33,7 @@ func (b *bridge) RoundTrip(req *http.Request) (*http.Response, error) {
 		c.http.Store(true)
 	}
 	if instrument.Tracing(ctx) {
-		if span, ambiguous := state.spanForRequest(ctx, isModelCall(req)); span != nil {
-			if ambiguous {
-				counts.ambiguous.Add(1)
-				span.SetAttribute(KeyAmbiguous, true)
-			}
+		if span := state.spanForRequest(ctx, isModelCall(req)); span != nil {
 			req = req.WithContext(core.ContextWithSpan(ctx, span))
 		}
 	}
