@@ -92,10 +92,16 @@
 //
 //   - Concurrent siblings under one context (map-reduce's map calls, two runs started with
 //     the same context.Background()): a start that two open spans could both contain goes
-//     under their nearest common ancestor (the MapReduceDocuments span, or a new trace),
-//     never under a guess; an end that could close either of two siblings closes the older
-//     and marks both KeyAmbiguous ("agentlens.langchaingo.ambiguous": their outputs and
-//     timings may be swapped). WrapModel and WrapChain make these exact.
+//     under their nearest common ancestor (the MapReduceDocuments span), never under a
+//     guess, and the spans it could have joined take no more children (what would start
+//     under them starts a trace of its own); a second top-level chain while one is open
+//     (two runs) does the same to both. An end that could close either of two siblings
+//     closes the older and records nothing on it but that it ended: both are marked
+//     KeyAmbiguous ("agentlens.langchaingo.ambiguous") and carry no outputs, usage or
+//     error, which could be the other's. A model HTTP call that could be any of several
+//     concurrent calls gets a span of its own from the OpenAI adapter, under their common
+//     parent, instead of enriching one of them. The trees are valid, never mixed, and
+//     poorer: WrapModel and WrapChain make them exact.
 //   - langchaingo's OpenAI and Gemini LLMs fire no LLMError, and the calculator returns an
 //     evaluator error as a result without its end callback: such a span ends when its
 //     parent ends or moves on (marked KeyInferredEnd; with the parent's error when it

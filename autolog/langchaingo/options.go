@@ -7,9 +7,10 @@ const ScopeName = "github.com/agentlens/agentlens/autolog/langchaingo"
 
 // Attributes this adapter sets on the spans whose callbacks it had to match by guessing.
 const (
-	// KeyAmbiguous marks a span whose end callback (or HTTP call) could belong to a concurrent
-	// sibling started on the same context: its parent is right, its outputs and timing may be
-	// a sibling's. Wrap the concurrent component to make it exact.
+	// KeyAmbiguous marks a span whose end callback (or HTTP call, or agent event) could have
+	// been a concurrent sibling's, started on the same context: its parent is right, its end
+	// time may be the sibling's, and it carries no outputs, usage or error, which could be.
+	// Wrap the concurrent component to make it exact.
 	KeyAmbiguous = "agentlens.langchaingo.ambiguous"
 	// KeyInferredEnd marks a span that langchaingo never ended (an LLM or tool that failed or
 	// returned early without its end callback): it ended when its parent moved on.
