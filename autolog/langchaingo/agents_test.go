@@ -180,3 +180,26 @@ func TestConversationalAgentWithMemoryHandler(t *testing.T) {
 	assert.Len(t, eventsNamed(tr.RootSpan(), lcg.AgentFinishEvent), 1)
 	assert.Zero(t, rp.Unused())
 }
+
+// A wrapped tool under an executor traced by the handler nests under the executor's span,
+// which is not in the tool's context but open in the handler.
+func TestWrappedToolUnderHandlerExecutor(t *testing.T) {
+	rec := tracetest.Capture(t)
+	rp, exs := recording(t, "agents/testdata/TestOpenAIFunctionsAgentWithHTTPRR.httprr")
+	h := lcg.NewHandler()
+	llm := newLLM(t, rp, openai.WithModel("gpt-4o"), openai.WithCallback(h))
+	agent := agents.NewOpenAIFunctionsAgent(llm, lcg.WrapTools([]tools.Tool{tools.Calculator{}}),
+		agents.NewOpenAIOption().WithSystemMessage("You are a helpful assistant that can perform calculations."))
+	out, err := chains.Run(context.Background(), agents.NewExecutor(agent, agents.WithCallbacksHandler(h)), "What is 15 multiplied by 4?")
+	require.NoError(t, err)
+	assert.Equal(t, "15 multiplied by 4 is 60.", out)
+	tr := rec.LastTrace()
+	assert.Equal(t, "AGENT AgentExecutor OK\n"+
+		"  CHAT_MODEL GenerateContent OK\n"+
+		"  TOOL calculator OK\n"+
+		"  CHAT_MODEL GenerateContent OK\n", tracetest.Tree(tr))
+	assertModelSpan(t, modelSpans(tr)[1], exs[1])
+	tool := spansOfType(tr, spantypes.Tool)[0]
+	assert.JSONEq(t, `"60"`, string(tool.Outputs()))
+	assert.JSONEq(t, `"calculator"`, string(tool.Attribute(spantypes.KeyGenAIToolName)))
+}

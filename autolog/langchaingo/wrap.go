@@ -26,7 +26,13 @@ func begin(ctx context.Context, cfg *config, k kind, agent bool, name, typ strin
 	if ctx == nil || !instrument.Tracing(ctx) {
 		return w, false
 	}
-	ctx, span := core.StartSpan(ctx, name, core.WithSpanType(typ))
+	parent := ctx
+	if open := state.spanForRequest(ctx, false); open != nil {
+		// The handler has a span open for this context (the executor that calls this tool,
+		// the chain that calls this model): that is the parent, not the context's own span.
+		parent = core.ContextWithSpan(ctx, open)
+	}
+	ctx, span := core.StartSpan(parent, name, core.WithSpanType(typ))
 	var c *claim
 	if k != 0 {
 		c = &claim{kind: k, span: span, agent: agent}
