@@ -1,6 +1,7 @@
 package langchaingo_test
 
 import (
+	"context"
 	"net/http"
 	"os"
 	"os/exec"
@@ -13,6 +14,7 @@ import (
 	"github.com/tmc/langchaingo/llms/openai"
 
 	lcg "github.com/agentlens/agentlens/autolog/langchaingo"
+	"github.com/agentlens/agentlens/core"
 	"github.com/agentlens/agentlens/core/tracedata"
 	"github.com/agentlens/agentlens/internal/httprr"
 	"github.com/agentlens/agentlens/spantypes"
@@ -89,3 +91,5 @@ func modelSpans(tr *tracedata.Trace) []*tracedata.Span {
 func newClient(rt http.RoundTripper) *http.Client { return &http.Client{Transport: rt} }
 
 func withCallback(h *lcg.Handler) openai.Option { return openai.WithCallback(h) }
+
+func suppress(ctx context.Context) context.Context { return core.Suppress(ctx) }
