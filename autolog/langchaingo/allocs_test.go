@@ -10,8 +10,10 @@ import (
 	"github.com/agentlens/agentlens/tracetest"
 )
 
-// The four callbacks of one LLMChain run allocate a bounded amount, spans included (about
-// 45 when this was written, most of them core's span and trace bookkeeping).
+// The four callbacks of one LLMChain run allocate a bounded amount, spans included. The count
+// is the whole process's, so it also takes in some of the export goroutine's assembly of the
+// finished traces, depending on when that runs: 45 to 75 when this was written (the
+// benchmark's 70 allocs/op is the same figure with assembly always counted).
 func TestHandlerAllocs(t *testing.T) {
 	tracetest.Capture(t)
 	h := lcg.NewHandler()
@@ -27,8 +29,8 @@ func TestHandlerAllocs(t *testing.T) {
 		h.HandleLLMGenerateContentEnd(ctx, resp)
 		h.HandleChainEnd(ctx, out)
 	})
-	if allocs > 60 {
-		t.Errorf("one LLMChain run's callbacks allocate %.0f times, want at most 60", allocs)
+	if allocs > 100 {
+		t.Errorf("one LLMChain run's callbacks allocate %.0f times, want at most 100", allocs)
 	}
 	t.Logf("%.0f allocations per run of four callbacks", allocs)
 
