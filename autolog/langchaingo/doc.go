@@ -100,8 +100,11 @@
 //     KeyAmbiguous ("agentlens.langchaingo.ambiguous") and carry no outputs, usage or
 //     error, which could be the other's. A model HTTP call that could be any of several
 //     concurrent calls gets a span of its own from the OpenAI adapter, under their common
-//     parent, instead of enriching one of them. The trees are valid, never mixed, and
-//     poorer: WrapModel and WrapChain make them exact.
+//     parent, instead of enriching one of them. Once that happens on a context, every span
+//     still open or started under it is ambiguous until it has nothing open. The trees are
+//     valid, never mixed, and poorer (a model span whose end callback another run's took
+//     may stay open and be dropped with its trace's end): WrapModel and WrapChain make
+//     them exact.
 //   - langchaingo's OpenAI and Gemini LLMs fire no LLMError, and the calculator returns an
 //     evaluator error as a result without its end callback: such a span ends when its
 //     parent ends or moves on (marked KeyInferredEnd; with the parent's error when it

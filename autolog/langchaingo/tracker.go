@@ -107,6 +107,17 @@ func (f *frame) accepts(k kind, agentPlan bool) bool {
 // run is the open frames of one context, in start order.
 type run struct {
 	open []*frame
+	// mixed is set once concurrent work showed on this context: from then on every callback
+	// may be another run's, so every frame is ambiguous until the context has nothing open.
+	mixed bool
+}
+
+// mix marks the run and its open frames ambiguous.
+func (r *run) mix() {
+	r.mixed = true
+	for _, o := range r.open {
+		o.ambiguous = true
+	}
 }
 
 func (r *run) remove(f *frame) {
@@ -288,17 +299,18 @@ func (t *tracker) start(ctx context.Context, k kind, agentPlan bool, open func(p
 			// nothing tells their callbacks apart. Trust neither from now on.
 			for _, o := range r.open {
 				if o.parent == nil && o.kind == kindChain && o.own {
-					o.ambiguous, ambiguous = true, true
+					ambiguous = true
 				}
+			}
+			if ambiguous {
+				r.mix()
 			}
 		}
 	case 1:
 		parent = acc[0]
 	default:
 		parent, ambiguous = commonAncestor(acc), true
-		for _, a := range acc {
-			a.ambiguous = true
-		}
+		r.mix()
 	}
 	res := started{ambiguous: ambiguous, finished: swept}
 	pctx, toolName := ctx, ""
@@ -320,7 +332,7 @@ func (t *tracker) start(ctx context.Context, k kind, agentPlan bool, open func(p
 		}
 	}
 	sctx, span := startIn(pctx, open, toolName)
-	f := &frame{kind: k, span: span, ctx: sctx, parent: parent, own: true, started: now, ambiguous: ambiguous && parent == nil && k == kindChain}
+	f := &frame{kind: k, span: span, ctx: sctx, parent: parent, own: true, started: now, ambiguous: r.mixed}
 	r.open = append(r.open, f)
 	res.f = f
 	return res, true
@@ -330,6 +342,15 @@ func (t *tracker) start(ctx context.Context, k kind, agentPlan bool, open func(p
 func startIn(parent context.Context, open func(context.Context, string) *core.Span, toolName string) (context.Context, *core.Span) {
 	span := open(parent, toolName)
 	return core.ContextWithSpan(parent, span), span
+}
+
+func hasChain(fs []*frame) bool {
+	for _, f := range fs {
+		if f.kind == kindChain {
+			return true
+		}
+	}
+	return false
 }
 
 // takeChildren removes f's open children and their descendants from the run and returns
@@ -389,12 +410,16 @@ func (t *tracker) end(ctx context.Context, k kind, match func(*frame) bool) (end
 	}
 	f := cands[0]
 	if len(cands) > 1 {
-		for _, c := range cands {
-			c.ambiguous = true
-		}
+		r.mix()
 	}
-	res := ended{f: f, ambiguous: f.ambiguous, dead: r.takeDescendants(f)}
+	res := ended{f: f, ambiguous: f.ambiguous || r.mixed, dead: r.takeDescendants(f)}
 	r.remove(f)
+	if r.mixed && f.kind == kindChain && !hasChain(r.open) {
+		// The last chain of a mixed context ended: what is left open had its end taken by
+		// another frame's callback and would never end.
+		res.dead = append(res.dead, r.open...)
+		r.open = nil
+	}
 	if len(r.open) == 0 {
 		delete(t.runs, key)
 	}
@@ -425,11 +450,9 @@ func (t *tracker) agentEvent(ctx context.Context, tool string) (f *frame, finish
 		return nil, nil, false, false
 	}
 	f = chains[0]
-	if len(chains) > 1 || f.ambiguous {
+	if len(chains) > 1 || f.ambiguous || r.mixed {
 		// Several executors could have fired it: change none of them.
-		for _, c := range chains {
-			c.ambiguous = true
-		}
+		r.mix()
 		return f, nil, true, true
 	}
 	f.agent = true
@@ -515,9 +538,7 @@ func (t *tracker) spanForRequest(ctx context.Context, model bool) *core.Span {
 			// Concurrent calls on one context: the request may be any of theirs. Enriching
 			// the wrong one would put its usage in another span (or trace); the request gets
 			// a model span of its own below their common parent instead.
-			for _, c := range unclaimed {
-				c.ambiguous = true
-			}
+			r.mix()
 		case len(unclaimed) == 0 && len(llmFrames) == 1 && !llmFrames[0].ambiguous:
 			return llmFrames[0].span // a retried request of the same call
 		}
@@ -592,6 +613,10 @@ func endInferred(fs []*frame, cause error) {
 		}
 		counts.inferred.Add(1)
 		f.span.SetAttribute(KeyInferredEnd, true)
+		if f.ambiguous {
+			f.span.SetAttribute(KeyAmbiguous, true)
+			cause = nil // it may be another run's error
+		}
 		if cause != nil {
 			f.span.RecordError(cause)
 		}
