@@ -54,6 +54,14 @@ func (f *FinishedSpan) set(key, json string) {
 	f.d.Attributes[key] = json
 }
 
+// Name returns the span's name.
+func (f *FinishedSpan) Name() string { return f.d.Name }
+
+// SetName renames the span. Adapters that learn what a span stands for only after it
+// started (a langchaingo chain that turns out to be an agent executor) name it here; a root
+// span's new name is also the trace's name.
+func (f *FinishedSpan) SetName(name string) { f.d.Name = name }
+
 // SetTokenUsage records u as mlflow.chat.tokenUsage and the GenAI usage keys; a zero total is
 // filled in as input + output.
 func (f *FinishedSpan) SetTokenUsage(u core.TokenUsage) { f.d.SetTokenUsage(u) }

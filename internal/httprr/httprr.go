@@ -215,3 +215,19 @@ func moduleDir(module string) (string, error) {
 	}
 	return dir, nil
 }
+
+// ReadFile reads the exchanges of one .httprr file, in order.
+func ReadFile(path string) ([]Exchange, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	exs, err := parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	for i := range exs {
+		exs[i].File = filepath.ToSlash(filepath.Base(path))
+	}
+	return exs, nil
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -259,5 +260,46 @@ func TestRoot(t *testing.T) {
 		if got := Root(depth); got != "" {
 			t.Errorf("Root(%d) = %q, want \"\"", depth, got)
 		}
+	}
+}
+
+func TestReplay(t *testing.T) {
+	raw := "httprr trace v1\n"
+	add := func(body, resp string) {
+		req := "POST https://api.example.com/v1/x HTTP/1.1\r\nHost: api.example.com\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+		res := "HTTP/1.1 200 OK\r\nContent-Length: " + strconv.Itoa(len(resp)) + "\r\n\r\n" + resp
+		raw += strconv.Itoa(len(req)) + " " + strconv.Itoa(len(res)) + "\n" + req + res
+	}
+	add(`{"a":1,"b":2}`, "first")
+	add(`{"a":1,"b":2}`, "second")
+	add(`{"c":3}`, "third")
+	exs, err := parse([]byte(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := NewReplay(exs)
+	get := func(body string) (string, error) {
+		req, _ := http.NewRequest("POST", "https://api.example.com/v1/x", strings.NewReader(body))
+		resp, err := rp.RoundTrip(req)
+		if err != nil {
+			return "", err
+		}
+		b, _ := io.ReadAll(resp.Body)
+		return string(b), nil
+	}
+	for _, c := range []struct{ body, want string }{
+		{`{"c": 3}`, "third"}, // out of order, JSON-equal
+		{`{"b":2,"a":1}`, "first"},
+		{`{"a":1,"b":2}`, "second"},
+	} {
+		if got, err := get(c.body); err != nil || got != c.want {
+			t.Errorf("%s: %q, %v; want %q", c.body, got, err, c.want)
+		}
+	}
+	if _, err := get(`{"c":3}`); err == nil || !strings.Contains(err.Error(), "no recorded exchange left") {
+		t.Errorf("a used exchange answered again: %v", err)
+	}
+	if rp.Unused() != 0 {
+		t.Errorf("unused %d", rp.Unused())
 	}
 }
