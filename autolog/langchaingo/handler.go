@@ -88,7 +88,7 @@ func (h *Handler) endFrame(ctx context.Context, k kind, match func(*frame) bool,
 	if !ok {
 		if instrument.Tracing(ctx) {
 			counts.unmatched.Add(1)
-			instrument.ReportError("autolog/langchaingo", errUnmatched)
+			instrument.ReportError("autolog/langchaingo: unmatched callback", errUnmatched)
 		}
 		return
 	}
@@ -263,7 +263,7 @@ func (h *Handler) agentEvent(ctx context.Context, tool, name string, attrs map[s
 	f, finished, ambiguous, ok := state.agentEvent(ctx, tool)
 	if !ok {
 		counts.unmatched.Add(1)
-		instrument.ReportError("autolog/langchaingo", errNoAgent)
+		instrument.ReportError("autolog/langchaingo: no agent span", errNoAgent)
 		return
 	}
 	endInferred(finished, nil)

@@ -85,7 +85,7 @@ func Autolog(opts ...Option) (undo func()) {
 	instrument.WarnWithoutSDK("langchaingo.Autolog")
 	t, ok := lcghttp.DefaultTransport.(*lcghttp.Transport)
 	if !ok {
-		instrument.ReportError("autolog/langchaingo", errForeignTransport)
+		instrument.ReportError("autolog/langchaingo: foreign transport", errForeignTransport)
 		return func() {}
 	}
 	global.mu.Lock()
