@@ -47,6 +47,12 @@ type config struct {
 	maxOpenTraces    int
 	maxSpansPerTrace int
 	logger           *slog.Logger
+	retry            RetryPolicy
+	exportTimeout    time.Duration
+	// envDestinations are the destinations the environment asks for (OTLP, MLflow),
+	// made by the packages that registered with RegisterEnvDestination.
+	envDestinations []Destination
+	envWarnings     []string
 }
 
 // Option configures tracing; see Configure.
@@ -176,6 +182,8 @@ func newConfig(getenv func(string) string, opts []Option) (config, error) {
 		maxOpenTraces:    DefaultMaxOpenTraces,
 		maxSpansPerTrace: DefaultMaxSpansPerTrace,
 		logger:           slog.Default(),
+		retry:            DefaultRetryPolicy,
+		exportTimeout:    DefaultExportTimeout,
 	}
 	if getenv != nil {
 		if err := c.fromEnv(getenv); err != nil {
@@ -224,6 +232,9 @@ func (c *config) fromEnv(getenv func(string) string) error {
 	}
 	if v := strings.TrimSpace(getenv(EnvExperimentName)); v != "" {
 		c.experimentName = v
+	}
+	if err := c.destinationsFromEnv(getenv); err != nil {
+		return err
 	}
 	switch v := strings.TrimSpace(getenv(EnvStore)); v {
 	case "":

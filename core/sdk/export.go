@@ -33,8 +33,11 @@ type exporter struct {
 
 type sink struct {
 	dest       Destination
+	name       string
 	queue      chan *tracedata.Trace
 	sent, done atomic.Uint64
+
+	exported, retried, dropped, failed atomic.Uint64
 }
 
 func newExporter(rt *runtime) *exporter {
@@ -43,9 +46,11 @@ func newExporter(rt *runtime) *exporter {
 		queue: make(chan *live.Trace, rt.cfg.queueSize),
 		stop:  make(chan struct{}),
 	}
-	e.ctx, e.cancel = context.WithCancel(context.Background())
+	// Export runs under Suppress: whatever a destination calls (an HTTP client on a wrapped
+	// http.DefaultTransport, say) is never traced itself.
+	e.ctx, e.cancel = context.WithCancel(live.Suppress(context.Background()))
 	for _, d := range rt.cfg.destinations {
-		e.sinks = append(e.sinks, &sink{dest: d, queue: make(chan *tracedata.Trace, rt.cfg.queueSize)})
+		e.sinks = append(e.sinks, &sink{dest: d, name: destinationName(d), queue: make(chan *tracedata.Trace, rt.cfg.queueSize)})
 	}
 	return e
 }
@@ -97,7 +102,8 @@ func (e *exporter) process(lt *live.Trace) {
 		case s.queue <- t:
 			s.sent.Add(1)
 		default:
-			e.rt.rec.DropTrace("destination-queue-full", "queue of destination %T full; trace %s not delivered to it", s.dest, t.Info.TraceID)
+			s.dropped.Add(1)
+			e.rt.rec.DropTrace("destination-queue-full "+s.name, "queue of destination %s full (%d traces); trace %s not delivered to it", s.name, cap(s.queue), t.Info.TraceID)
 		}
 	}
 }
@@ -126,10 +132,10 @@ func (e *exporter) sinkLoop(s *sink) {
 				}
 			}
 			if batcher != nil && len(batch) > 1 {
-				e.account(s, batch[0], len(batch), safeExport(func() error { return batcher.ExportBatch(e.ctx, batch) }))
+				e.account(s, batch[0], len(batch), e.export(s, len(batch), func(ctx context.Context) error { return batcher.ExportBatch(ctx, batch) }))
 			} else {
 				for _, t := range batch {
-					e.account(s, t, 1, safeExport(func() error { return s.dest.Export(e.ctx, t) }))
+					e.account(s, t, 1, e.export(s, 1, func(ctx context.Context) error { return s.dest.Export(ctx, t) }))
 				}
 			}
 			// The batch's storage is reused: let go of the traces it held, or up to a batch
@@ -140,14 +146,35 @@ func (e *exporter) sinkLoop(s *sink) {
 	}
 }
 
+// export runs one export of n traces to s with the retry policy and the attempt timeout.
+func (e *exporter) export(s *sink, n int, export func(context.Context) error) error {
+	cfg := &e.rt.cfg
+	return cfg.retry.attempt(e.ctx, cfg.exportTimeout, func(err error) {
+		s.retried.Add(uint64(n))
+		e.rt.rec.Fail("export-retry "+s.name, "destination %s failed, retrying: %w", s.name, err)
+	}, func(ctx context.Context) error {
+		return safeExport(func() error { return export(ctx) })
+	})
+}
+
 // account counts the outcome of exporting n traces, the first being first, to s.
 func (e *exporter) account(s *sink, first *tracedata.Trace, n int, err error) {
 	if err != nil {
+		s.failed.Add(uint64(n))
 		e.rt.rec.Stats.Failed.Add(uint64(n))
-		e.rt.rec.Fail(fmt.Sprintf("export %T", s.dest), "%d trace(s) from %s on: %w", n, first.Info.TraceID, err)
+		e.rt.rec.Fail("export "+s.name, "%d trace(s) from %s on: %w", n, first.Info.TraceID, err)
 		return
 	}
+	s.exported.Add(uint64(n))
 	e.rt.rec.Stats.Exported.Add(uint64(n))
+}
+
+// destinationName names a destination in logs and Stats: its Name method, else its type.
+func destinationName(d Destination) string {
+	if n, ok := d.(interface{ Name() string }); ok {
+		return n.Name()
+	}
+	return fmt.Sprintf("%T", d)
 }
 
 func safeExport(export func() error) (err error) {
@@ -182,7 +209,7 @@ func (e *exporter) flush(ctx context.Context) error {
 	for _, s := range e.sinks {
 		target := s.sent.Load()
 		if err := waitUntil(ctx, func() bool { return s.done.Load() >= target }); err != nil {
-			return fmt.Errorf("agentlens: flush: destination %T: %w", s.dest, err)
+			return fmt.Errorf("agentlens: flush: destination %s: %w", s.name, err)
 		}
 	}
 	return nil
@@ -226,9 +253,16 @@ func (e *exporter) shutdown(ctx context.Context) error {
 		}
 	}
 	for _, s := range e.sinks {
+		for n := len(s.queue); n > 0; n-- {
+			<-s.queue
+			s.dropped.Add(1)
+			e.rt.rec.DropTrace("after-shutdown "+s.name, "trace left in the queue of destination %s at shutdown", s.name)
+		}
+	}
+	for _, s := range e.sinks {
 		if sd, ok := s.dest.(interface{ Shutdown(context.Context) error }); ok {
 			if serr := sd.Shutdown(ctx); serr != nil {
-				err = errors.Join(err, fmt.Errorf("agentlens: shutdown destination %T: %w", s.dest, serr))
+				err = errors.Join(err, fmt.Errorf("agentlens: shutdown destination %s: %w", s.name, serr))
 			}
 		}
 	}

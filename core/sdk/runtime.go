@@ -47,6 +47,7 @@ func newRuntime(cfg config) (*runtime, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg.destinations = append(cfg.envDestinations, cfg.destinations...)
 	if st != nil {
 		cfg.destinations = append([]Destination{st}, cfg.destinations...)
 	}
@@ -54,6 +55,9 @@ func newRuntime(cfg config) (*runtime, error) {
 	rt.exp = newExporter(rt)
 	rt.rec = live.NewRuntime(cfg.settings(), rt.exp.enqueue)
 	rt.rec.Owner = rt
+	for _, w := range cfg.envWarnings {
+		rt.rec.Fail("config "+w, "%s", w)
+	}
 	return rt, nil
 }
 
