@@ -130,6 +130,8 @@ func (h *HTTP) serve(w http.ResponseWriter, r *http.Request) {
 	a := h.next()
 	switch {
 	case a.Hang:
+		// The server notices a client that gave up only once the body is read.
+		_, _ = io.Copy(io.Discard, r.Body)
 		<-r.Context().Done()
 		return
 	case a.Drop:
