@@ -43,6 +43,10 @@ func defaultRuntime() *live.Runtime {
 }
 
 func newRuntime(cfg config) (*runtime, error) {
+	if cfg.storePath == "" && len(cfg.envDestinations) > 0 {
+		// MLFLOW_EXPERIMENT_NAME is then the remote destinations' to resolve.
+		cfg.experimentName = ""
+	}
 	st, err := openLocalStore(&cfg)
 	if err != nil {
 		return nil, err
