@@ -119,6 +119,9 @@ func NewHTTP() *HTTP {
 	return h
 }
 
+// Handler returns h's handler, for a server of the caller's making (h.Server stays nil).
+func Handler(h *HTTP) http.Handler { return http.HandlerFunc(h.serve) }
+
 // Paths returns the paths of the accepted requests.
 func (h *HTTP) Paths() []string {
 	h.mu.Lock()
