@@ -22,6 +22,7 @@ type exporter struct {
 	sinks []*sink
 
 	sent, done atomic.Uint64 // traces accepted into queue / assembled or dropped
+	flushing   atomic.Int32  // Flush calls waiting
 
 	startOnce sync.Once
 	stopped   atomic.Bool
@@ -34,6 +35,7 @@ type exporter struct {
 type sink struct {
 	dest       Destination
 	name       string
+	linger     time.Duration // how long a batch waits for more traces (BatchDelay)
 	queue      chan *tracedata.Trace
 	sent, done atomic.Uint64
 
@@ -50,7 +52,13 @@ func newExporter(rt *runtime) *exporter {
 	// http.DefaultTransport, say) is never traced itself.
 	e.ctx, e.cancel = context.WithCancel(live.Suppress(context.Background()))
 	for _, d := range rt.cfg.destinations {
-		e.sinks = append(e.sinks, &sink{dest: d, name: destinationName(d), queue: make(chan *tracedata.Trace, rt.cfg.queueSize)})
+		s := &sink{dest: d, name: destinationName(d), queue: make(chan *tracedata.Trace, rt.cfg.queueSize)}
+		if bd, ok := d.(interface{ BatchDelay() time.Duration }); ok {
+			if _, batches := d.(BatchDestination); batches {
+				s.linger = bd.BatchDelay()
+			}
+		}
+		e.sinks = append(e.sinks, s)
 	}
 	return e
 }
@@ -108,6 +116,30 @@ func (e *exporter) process(lt *live.Trace) {
 	}
 }
 
+// linger waits up to s.linger for more traces to join batch, so that a network destination
+// sends one request per batch rather than one per trace; Flush and Shutdown cut it short.
+func (e *exporter) linger(s *sink, batch []*tracedata.Trace) []*tracedata.Trace {
+	deadline := time.NewTimer(s.linger)
+	defer deadline.Stop()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for len(batch) < maxExportBatch {
+		select {
+		case t := <-s.queue:
+			batch = append(batch, t)
+		case <-tick.C:
+			if e.flushing.Load() > 0 {
+				return batch
+			}
+		case <-deadline.C:
+			return batch
+		case <-e.stop:
+			return batch
+		}
+	}
+	return batch
+}
+
 // maxExportBatch bounds how many queued traces go to a BatchDestination in one call.
 const maxExportBatch = 256
 
@@ -130,6 +162,9 @@ func (e *exporter) sinkLoop(s *sink) {
 				default:
 					break drain
 				}
+			}
+			if s.linger > 0 && len(batch) < maxExportBatch {
+				batch = e.linger(s, batch)
 			}
 			if batcher != nil && len(batch) > 1 {
 				e.account(s, batch[0], len(batch), e.export(s, len(batch), func(ctx context.Context) error { return batcher.ExportBatch(ctx, batch) }))
@@ -202,6 +237,8 @@ func (e *exporter) pending() bool {
 // flush waits until every trace accepted before the call is assembled and handed to every
 // destination (or dropped), or ctx ends.
 func (e *exporter) flush(ctx context.Context) error {
+	e.flushing.Add(1)
+	defer e.flushing.Add(-1)
 	target := e.sent.Load()
 	if err := waitUntil(ctx, func() bool { return e.done.Load() >= target }); err != nil {
 		return fmt.Errorf("agentlens: flush: %w", err)

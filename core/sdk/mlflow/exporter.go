@@ -168,3 +168,7 @@ func (e *Exporter) Shutdown(ctx context.Context) error {
 	}
 	return nil
 }
+
+// BatchDelay tells the SDK to gather traces for up to otlp.DefaultBatchDelay into one
+// request.
+func (e *Exporter) BatchDelay() time.Duration { return otlp.DefaultBatchDelay }

@@ -255,3 +255,9 @@ func (e *Exporter) Shutdown(ctx context.Context) error {
 	e.stopOnce.Do(func() { err = e.client.Stop(ctx) })
 	return err
 }
+
+// DefaultBatchDelay is how long a batch waits for more traces before it is sent.
+const DefaultBatchDelay = 200 * time.Millisecond
+
+// BatchDelay tells the SDK to gather traces for up to DefaultBatchDelay into one request.
+func (e *Exporter) BatchDelay() time.Duration { return DefaultBatchDelay }

@@ -73,7 +73,14 @@ func TestFaults(t *testing.T) {
 			}
 			defer func() { srv.Close() }()
 
-			exp, err := otlp.New(otlp.WithEndpointURL("http://"+addr+"/v1/traces"), otlp.WithTimeout(200*time.Millisecond))
+			// A receiver that processed an upload the client gave up on gets it again on the
+			// retry (OTLP has no idempotency key): the timeout is short only where the
+			// receiver never answers.
+			timeout := 10 * time.Second
+			if tc.answer.Hang {
+				timeout = 300 * time.Millisecond
+			}
+			exp, err := otlp.New(otlp.WithEndpointURL("http://"+addr+"/v1/traces"), otlp.WithTimeout(timeout))
 			require.NoError(t, err)
 			mem := sdk.NewMemoryDestination()
 			var logs bytes.Buffer
