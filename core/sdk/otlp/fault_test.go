@@ -78,7 +78,7 @@ func TestFaults(t *testing.T) {
 			// receiver never answers.
 			timeout := 10 * time.Second
 			if tc.answer.Hang {
-				timeout = 300 * time.Millisecond
+				timeout = 2 * time.Second
 			}
 			exp, err := otlp.New(otlp.WithEndpointURL("http://"+addr+"/v1/traces"), otlp.WithTimeout(timeout))
 			require.NoError(t, err)
