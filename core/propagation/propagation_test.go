@@ -16,6 +16,7 @@ import (
 	agprop "github.com/agentlens/agentlens/core/propagation"
 	"github.com/agentlens/agentlens/core/sdk"
 	"github.com/agentlens/agentlens/core/sdk/otlp"
+	"github.com/agentlens/agentlens/core/store"
 	"github.com/agentlens/agentlens/internal/otlpreceiver"
 	"github.com/agentlens/agentlens/spantypes"
 )
@@ -29,7 +30,8 @@ func TestCallerAndServiceFormOneTrace(t *testing.T) {
 	exp, err := otlp.New(otlp.WithEndpointURL(recv.URL + "/v1/traces"))
 	require.NoError(t, err)
 	mem := sdk.NewMemoryDestination()
-	restore, err := sdk.Override(sdk.WithDestinations(exp, mem))
+	dbPath := t.TempDir() + "/shared.db"
+	restore, err := sdk.Override(sdk.WithDestinations(exp, mem), sdk.WithStore(dbPath))
 	require.NoError(t, err)
 
 	var gotTraceparent string
@@ -73,6 +75,19 @@ func TestCallerAndServiceFormOneTrace(t *testing.T) {
 		parents[s.Name] = hex.EncodeToString(s.ParentSpanId)
 	}
 	assert.Equal(t, map[string]string{"agent": "", "call search": root.SpanID(), "search": tool.SpanID()}, parents)
+
+	// One trace in the local store: the parts merged, the info the root's.
+	st, err := store.Open(dbPath)
+	require.NoError(t, err)
+	defer st.Close()
+	got, err := st.GetTrace(context.Background(), root.TraceID())
+	require.NoError(t, err)
+	names := []string{}
+	for _, s := range got.Spans {
+		names = append(names, s.Name+"<"+s.ParentID)
+	}
+	assert.Equal(t, []string{"agent<", "call search<" + root.SpanID(), "search<" + tool.SpanID()}, names)
+	assert.Equal(t, "agent", got.Info.Tags["mlflow.traceName"])
 }
 
 func TestInjectExtractCarrier(t *testing.T) {
