@@ -34,6 +34,9 @@ const (
 	// KeyStreamCancelled is true on a streamed model span whose caller closed the stream
 	// before the model finished.
 	KeyStreamCancelled = "agentlens.stream.cancelled"
+	// KeyRemoteParent is true on a span whose parent is in another process: the root of the
+	// part of a trace that a service recorded when a traced caller called it.
+	KeyRemoteParent = "agentlens.remoteParent"
 	// KeyHTTPStatusCode holds the HTTP status of a provider response that was an error.
 	KeyHTTPStatusCode = "http.response.status_code"
 )

@@ -34,6 +34,11 @@ func (rt *runtime) assemble(lt *live.Trace) (t *tracedata.Trace, err error) {
 			}
 		}
 	}
+	if t.RootSpan() == nil {
+		if r := localRoot(t); r != nil && r.ParentID != "" {
+			r.Attributes[spantypes.KeyRemoteParent] = "true"
+		}
+	}
 	rt.fillInfo(t, lt.ID(), &update)
 	return t, nil
 }
