@@ -37,6 +37,9 @@ const (
 	// KeyEndedByTrace is true on a span that was still open when its trace was ended
 	// (core.Client.EndTrace), which ended it.
 	KeyEndedByTrace = "agentlens.span.ended_by_trace"
+	// KeyRemoteParent is true on a span whose parent is in another process: the root of the
+	// part of a trace that a service recorded when a traced caller called it.
+	KeyRemoteParent = "agentlens.remoteParent"
 	// KeyHTTPStatusCode holds the HTTP status of a provider response that was an error.
 	KeyHTTPStatusCode = "http.response.status_code"
 	// KeyAPIErrorType holds the error type a provider's API gave in its error body

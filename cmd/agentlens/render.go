@@ -86,9 +86,13 @@ func writeTree(w io.Writer, t *tracedata.Trace) error {
 	var b strings.Builder
 	b.WriteString(treeview.Header(t))
 	b.WriteByte('\n')
+	remote := remoteSpans(t)
 	for _, r := range treeview.Rows(t) {
 		b.WriteString(r.Prefix)
 		b.WriteString(treeview.SpanLine(r.Span, errorWidth))
+		if remote[r.Span.SpanID] {
+			b.WriteString("  [from another process]")
+		}
 		b.WriteByte('\n')
 		for _, d := range []struct {
 			label string
@@ -114,4 +118,33 @@ func detailJSON(v json.RawMessage) string {
 		v = buf.Bytes()
 	}
 	return safe(string(v), detailWidth)
+}
+
+// remoteSpans returns the spans recorded by another process than the trace's root: those at
+// or below a span whose parent was in another process (spantypes.KeyRemoteParent).
+func remoteSpans(t *tracedata.Trace) map[string]bool {
+	parent := make(map[string]string, len(t.Spans))
+	marked := map[string]bool{}
+	for i := range t.Spans {
+		s := &t.Spans[i]
+		parent[s.SpanID] = s.ParentID
+		if s.Attributes[spantypes.KeyRemoteParent] == "true" {
+			marked[s.SpanID] = true
+		}
+	}
+	out := map[string]bool{}
+	if len(marked) == 0 {
+		return out
+	}
+	for i := range t.Spans {
+		id := t.Spans[i].SpanID
+		for hops, cur := 0, id; cur != "" && hops <= len(t.Spans); hops++ {
+			if marked[cur] {
+				out[id] = true
+				break
+			}
+			cur = parent[cur]
+		}
+	}
+	return out
 }

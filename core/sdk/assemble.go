@@ -35,6 +35,11 @@ func (rt *runtime) assemble(lt *live.Trace) (t *tracedata.Trace, err error) {
 			}
 		}
 	}
+	if t.RootSpan() == nil {
+		if r := localRoot(t); r != nil && r.ParentID != "" {
+			r.Attributes[spantypes.KeyRemoteParent] = "true"
+		}
+	}
 	rt.fillInfo(t, lt.ID(), &update)
 	return t, nil
 }
@@ -59,7 +64,7 @@ func (rt *runtime) fillInfo(t *tracedata.Trace, id string, up *live.Update) {
 	info.Metadata = make(map[string]string, 8+len(up.Metadata))
 	info.Tags = make(map[string]string, 1+len(up.Tags))
 
-	root := t.RootSpan()
+	root := localRoot(t)
 	if root != nil {
 		info.TimestampMS = root.StartTimeUnixNano / 1e6
 		info.ExecutionTimeMS = (root.EndTimeUnixNano - root.StartTimeUnixNano) / 1e6
@@ -129,4 +134,22 @@ func sizeStats(t *tracedata.Trace) string {
 		`,"p25":` + strconv.Itoa(pct(0.25)) +
 		`,"p50":` + strconv.Itoa(pct(0.5)) +
 		`,"p75":` + strconv.Itoa(pct(0.75)) + `}`
+}
+
+// localRoot returns the trace's root span or, for the part of a trace that continues a
+// caller in another process, the span whose parent is the caller's (not in the trace).
+func localRoot(t *tracedata.Trace) *tracedata.Span {
+	if r := t.RootSpan(); r != nil {
+		return r
+	}
+	ids := make(map[string]bool, len(t.Spans))
+	for i := range t.Spans {
+		ids[t.Spans[i].SpanID] = true
+	}
+	for i := range t.Spans {
+		if !ids[t.Spans[i].ParentID] {
+			return &t.Spans[i]
+		}
+	}
+	return nil
 }

@@ -48,6 +48,12 @@ type config struct {
 	maxSpansPerTrace int
 	logger           *slog.Logger
 	onError          func(kind string, err error)
+	retry            RetryPolicy
+	exportTimeout    time.Duration
+	// envDestinations are the destinations the environment asks for (OTLP, MLflow),
+	// made by the packages that registered with RegisterEnvDestination.
+	envDestinations []Destination
+	envWarnings     []string
 }
 
 // Option configures tracing; see Configure.
@@ -191,6 +197,8 @@ func newConfig(getenv func(string) string, opts []Option) (config, error) {
 		maxOpenTraces:    DefaultMaxOpenTraces,
 		maxSpansPerTrace: DefaultMaxSpansPerTrace,
 		logger:           slog.Default(),
+		retry:            DefaultRetryPolicy,
+		exportTimeout:    DefaultExportTimeout,
 	}
 	if getenv != nil {
 		if err := c.fromEnv(getenv); err != nil {
@@ -241,6 +249,9 @@ func (c *config) fromEnv(getenv func(string) string) error {
 	}
 	if v := strings.TrimSpace(getenv(EnvExperimentName)); v != "" {
 		c.experimentName = v
+	}
+	if err := c.destinationsFromEnv(getenv); err != nil {
+		return err
 	}
 	switch v := strings.TrimSpace(getenv(EnvStore)); v {
 	case "":

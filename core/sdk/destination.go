@@ -26,7 +26,9 @@ type Destination interface {
 // BatchDestination is a Destination that can also take several traces in one call. When
 // traces queue up for it, the pipeline hands them over together (up to 256 at a time), which
 // lets a store write them in one transaction. ExportBatch has Export's contract; a failure
-// counts every trace of the batch as failed.
+// counts every trace of the batch as failed. A BatchDestination that also has a method
+// BatchDelay() time.Duration gets batches that wait that long for more traces (Flush and
+// Shutdown do not wait for it), as network destinations want.
 type BatchDestination interface {
 	Destination
 	ExportBatch(ctx context.Context, traces []*tracedata.Trace) error

@@ -25,6 +25,7 @@ type exporter struct {
 	expand bool
 
 	sent, done atomic.Uint64 // traces accepted into queue / assembled or dropped
+	flushing   atomic.Int32  // Flush calls waiting
 
 	startOnce sync.Once
 	stopped   atomic.Bool
@@ -36,8 +37,12 @@ type exporter struct {
 
 type sink struct {
 	dest       Destination
+	name       string
+	linger     time.Duration // how long a batch waits for more traces (BatchDelay)
 	queue      chan *tracedata.Trace
 	sent, done atomic.Uint64
+
+	exported, retried, dropped, failed atomic.Uint64
 }
 
 func newExporter(rt *runtime) *exporter {
@@ -46,9 +51,17 @@ func newExporter(rt *runtime) *exporter {
 		queue: make(chan *live.Trace, rt.cfg.queueSize),
 		stop:  make(chan struct{}),
 	}
-	e.ctx, e.cancel = context.WithCancel(context.Background())
+	// Export runs under Suppress: whatever a destination calls (an HTTP client on a wrapped
+	// http.DefaultTransport, say) is never traced itself.
+	e.ctx, e.cancel = context.WithCancel(live.Suppress(context.Background()))
 	for _, d := range rt.cfg.destinations {
-		e.sinks = append(e.sinks, &sink{dest: d, queue: make(chan *tracedata.Trace, rt.cfg.queueSize)})
+		s := &sink{dest: d, name: destinationName(d), queue: make(chan *tracedata.Trace, rt.cfg.queueSize)}
+		if bd, ok := d.(interface{ BatchDelay() time.Duration }); ok {
+			if _, batches := d.(BatchDestination); batches {
+				s.linger = bd.BatchDelay()
+			}
+		}
+		e.sinks = append(e.sinks, s)
 		e.expand = e.expand || !readsCompactChunks(d)
 	}
 	return e
@@ -104,9 +117,34 @@ func (e *exporter) process(lt *live.Trace) {
 		case s.queue <- t:
 			s.sent.Add(1)
 		default:
-			e.rt.rec.DropTrace("destination-queue-full", "queue of destination %T full; trace %s not delivered to it", s.dest, t.Info.TraceID)
+			s.dropped.Add(1)
+			e.rt.rec.DropTrace("destination-queue-full "+s.name, "queue of destination %s full (%d traces); trace %s not delivered to it", s.name, cap(s.queue), t.Info.TraceID)
 		}
 	}
+}
+
+// linger waits up to s.linger for more traces to join batch, so that a network destination
+// sends one request per batch rather than one per trace; Flush and Shutdown cut it short.
+func (e *exporter) linger(s *sink, batch []*tracedata.Trace) []*tracedata.Trace {
+	deadline := time.NewTimer(s.linger)
+	defer deadline.Stop()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for len(batch) < maxExportBatch {
+		select {
+		case t := <-s.queue:
+			batch = append(batch, t)
+		case <-tick.C:
+			if e.flushing.Load() > 0 {
+				return batch
+			}
+		case <-deadline.C:
+			return batch
+		case <-e.stop:
+			return batch
+		}
+	}
+	return batch
 }
 
 // maxExportBatch bounds how many queued traces go to a BatchDestination in one call.
@@ -132,11 +170,14 @@ func (e *exporter) sinkLoop(s *sink) {
 					break drain
 				}
 			}
+			if s.linger > 0 && len(batch) < maxExportBatch {
+				batch = e.linger(s, batch)
+			}
 			if batcher != nil && len(batch) > 1 {
-				e.account(s, batch[0], len(batch), safeExport(func() error { return batcher.ExportBatch(e.ctx, batch) }))
+				e.account(s, batch[0], len(batch), e.export(s, len(batch), func(ctx context.Context) error { return batcher.ExportBatch(ctx, batch) }))
 			} else {
 				for _, t := range batch {
-					e.account(s, t, 1, safeExport(func() error { return s.dest.Export(e.ctx, t) }))
+					e.account(s, t, 1, e.export(s, 1, func(ctx context.Context) error { return s.dest.Export(ctx, t) }))
 				}
 			}
 			// The batch's storage is reused: let go of the traces it held, or up to a batch
@@ -147,14 +188,35 @@ func (e *exporter) sinkLoop(s *sink) {
 	}
 }
 
+// export runs one export of n traces to s with the retry policy and the attempt timeout.
+func (e *exporter) export(s *sink, n int, export func(context.Context) error) error {
+	cfg := &e.rt.cfg
+	return cfg.retry.attempt(e.ctx, cfg.exportTimeout, func(err error) {
+		s.retried.Add(uint64(n))
+		e.rt.rec.Fail("export-retry "+s.name, "destination %s failed, retrying: %w", s.name, err)
+	}, func(ctx context.Context) error {
+		return safeExport(func() error { return export(ctx) })
+	})
+}
+
 // account counts the outcome of exporting n traces, the first being first, to s.
 func (e *exporter) account(s *sink, first *tracedata.Trace, n int, err error) {
 	if err != nil {
+		s.failed.Add(uint64(n))
 		e.rt.rec.Stats.Failed.Add(uint64(n))
-		e.rt.rec.Fail(fmt.Sprintf("export %T", s.dest), "%d trace(s) from %s on: %w", n, first.Info.TraceID, err)
+		e.rt.rec.Fail("export "+s.name, "%d trace(s) from %s on: %w", n, first.Info.TraceID, err)
 		return
 	}
+	s.exported.Add(uint64(n))
 	e.rt.rec.Stats.Exported.Add(uint64(n))
+}
+
+// destinationName names a destination in logs and Stats: its Name method, else its type.
+func destinationName(d Destination) string {
+	if n, ok := d.(interface{ Name() string }); ok {
+		return n.Name()
+	}
+	return fmt.Sprintf("%T", d)
 }
 
 func safeExport(export func() error) (err error) {
@@ -182,6 +244,8 @@ func (e *exporter) pending() bool {
 // flush waits until every trace accepted before the call is assembled and handed to every
 // destination (or dropped), or ctx ends.
 func (e *exporter) flush(ctx context.Context) error {
+	e.flushing.Add(1)
+	defer e.flushing.Add(-1)
 	target := e.sent.Load()
 	if err := waitUntil(ctx, func() bool { return e.done.Load() >= target }); err != nil {
 		return fmt.Errorf("agentlens: flush: %w", err)
@@ -189,7 +253,7 @@ func (e *exporter) flush(ctx context.Context) error {
 	for _, s := range e.sinks {
 		target := s.sent.Load()
 		if err := waitUntil(ctx, func() bool { return s.done.Load() >= target }); err != nil {
-			return fmt.Errorf("agentlens: flush: destination %T: %w", s.dest, err)
+			return fmt.Errorf("agentlens: flush: destination %s: %w", s.name, err)
 		}
 	}
 	return nil
@@ -233,9 +297,16 @@ func (e *exporter) shutdown(ctx context.Context) error {
 		}
 	}
 	for _, s := range e.sinks {
+		for n := len(s.queue); n > 0; n-- {
+			<-s.queue
+			s.dropped.Add(1)
+			e.rt.rec.DropTrace("after-shutdown "+s.name, "trace left in the queue of destination %s at shutdown", s.name)
+		}
+	}
+	for _, s := range e.sinks {
 		if sd, ok := s.dest.(interface{ Shutdown(context.Context) error }); ok {
 			if serr := safeExport(func() error { return sd.Shutdown(ctx) }); serr != nil {
-				err = errors.Join(err, fmt.Errorf("agentlens: shutdown destination %T: %w", s.dest, serr))
+				err = errors.Join(err, fmt.Errorf("agentlens: shutdown destination %s: %w", s.name, serr))
 			}
 		}
 	}

@@ -44,10 +44,15 @@ func defaultRuntime() *live.Runtime {
 }
 
 func newRuntime(cfg config) (*runtime, error) {
+	if cfg.storePath == "" && len(cfg.envDestinations) > 0 {
+		// MLFLOW_EXPERIMENT_NAME is then the remote destinations' to resolve.
+		cfg.experimentName = ""
+	}
 	st, err := openLocalStore(&cfg)
 	if err != nil {
 		return nil, err
 	}
+	cfg.destinations = append(cfg.envDestinations, cfg.destinations...)
 	if st != nil {
 		cfg.destinations = append([]Destination{st}, cfg.destinations...)
 	}
@@ -55,6 +60,9 @@ func newRuntime(cfg config) (*runtime, error) {
 	rt.exp = newExporter(rt)
 	rt.rec = live.NewRuntime(cfg.settings(), rt.exp.enqueue)
 	rt.rec.Owner = rt
+	for _, w := range cfg.envWarnings {
+		rt.rec.Fail("config "+w, "%s", w)
+	}
 	return rt, nil
 }
 

@@ -14,6 +14,25 @@ type Stats struct {
 	Failed uint64
 	// InternalErrors counts every internal failure, including the ones above.
 	InternalErrors uint64
+	// Destinations counts per destination, in the order they were configured (the local
+	// store first).
+	Destinations []DestinationStats
+}
+
+// DestinationStats counts what happened to the traces handed to one destination.
+type DestinationStats struct {
+	// Name is the destination's Name method, or its Go type.
+	Name string
+	// Exported counts traces delivered; Failed those whose export failed for good (a
+	// permanent error, retries exhausted, or Shutdown's deadline).
+	Exported, Failed uint64
+	// Retried counts retries: a trace retried three times counts three.
+	Retried uint64
+	// Dropped counts traces never attempted: the destination's queue was full, or still
+	// held them at Shutdown.
+	Dropped uint64
+	// Queued is how many traces wait in its queue now.
+	Queued int
 }
 
 // GetStats returns the counters of the current configuration; after Shutdown, until tracing
@@ -33,5 +52,21 @@ func GetStats() Stats {
 		DroppedSpans:   c.DroppedSpans.Load(),
 		Failed:         c.Failed.Load(),
 		InternalErrors: c.Internal.Load(),
+		Destinations:   rt.exp.destinationStats(),
 	}
+}
+
+func (e *exporter) destinationStats() []DestinationStats {
+	out := make([]DestinationStats, len(e.sinks))
+	for i, s := range e.sinks {
+		out[i] = DestinationStats{
+			Name:     s.name,
+			Exported: s.exported.Load(),
+			Failed:   s.failed.Load(),
+			Retried:  s.retried.Load(),
+			Dropped:  s.dropped.Load(),
+			Queued:   len(s.queue),
+		}
+	}
+	return out
 }

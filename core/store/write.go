@@ -11,7 +11,8 @@ import (
 	"github.com/agentlens/agentlens/core/tracedata"
 )
 
-// Export stores a finished trace, replacing a trace stored earlier under the same id.
+// Export stores a finished trace, replacing a trace stored earlier under the same id, or,
+// when one of the two is a part of a trace continued in another process, merging them.
 func (s *Store) Export(ctx context.Context, t *tracedata.Trace) error {
 	return s.ExportBatch(ctx, []*tracedata.Trace{t})
 }
@@ -72,6 +73,11 @@ func (w *traceWriter) write(ctx context.Context, t *tracedata.Trace) error {
 	case err != nil:
 		return err
 	case exists > 0:
+		merged, err := mergeStored(ctx, w.tx, t)
+		if err != nil {
+			return err
+		}
+		t, info = merged, &merged.Info
 		if err := deleteTraceRows(ctx, w.tx, `= ?`, info.TraceID); err != nil {
 			return err
 		}

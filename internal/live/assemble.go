@@ -32,7 +32,7 @@ func (s *Span) data() tracedata.Span {
 		Name:              s.name,
 		StartTimeUnixNano: s.start.UnixNano(),
 	}
-	if !s.root {
+	if !s.root || s.parent.IsValid() { // a root continuing a remote caller has its parent
 		d.ParentID = s.parent.String()
 	}
 	s.mu.Lock()

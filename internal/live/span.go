@@ -101,6 +101,13 @@ func (rt *Runtime) startRoot(ctx context.Context, name string, cfg *StartConfig)
 		return context.WithValue(ctx, spanKey{}, noopSpan), noopSpan
 	}
 	var tid oteltrace.TraceID
+	sc := oteltrace.SpanContextFromContext(ctx)
+	remote := sc.IsValid() && sc.IsRemote()
+	if remote {
+		// A span context extracted from a caller (W3C traceparent): this process's spans
+		// continue the caller's trace, under the caller's span.
+		tid = sc.TraceID()
+	}
 	for tid == (oteltrace.TraceID{}) {
 		putUint64(tid[:8], rand.Uint64())
 		putUint64(tid[8:], rand.Uint64())
@@ -111,7 +118,11 @@ func (rt *Runtime) startRoot(ctx context.Context, name string, cfg *StartConfig)
 	}
 	s := &Span{rt: rt, tr: tr, root: true, name: name}
 	s.otel.sc = newSpanContext(tid)
-	if sc := oteltrace.SpanContextFromContext(ctx); sc.IsValid() {
+	switch {
+	case remote:
+		s.parent = sc.SpanID()
+		s.otel.sc = s.otel.sc.WithTraceState(sc.TraceState())
+	case sc.IsValid():
 		// A foreign OpenTelemetry span: this trace starts anew and links to it.
 		s.links = []tracedata.Link{{TraceID: sc.TraceID().String(), SpanID: sc.SpanID().String()}}
 	}
@@ -121,7 +132,7 @@ func (rt *Runtime) startRoot(ctx context.Context, name string, cfg *StartConfig)
 
 func (rt *Runtime) startChild(ctx context.Context, parent *Span, name string, cfg *StartConfig) (context.Context, *Span) {
 	s := &Span{rt: rt, tr: parent.tr, name: name}
-	s.otel.sc = newSpanContext(parent.otel.sc.TraceID())
+	s.otel.sc = newSpanContext(parent.otel.sc.TraceID()).WithTraceState(parent.otel.sc.TraceState())
 	s.parent = parent.otel.sc.SpanID()
 	return rt.begin(ctx, s, cfg)
 }

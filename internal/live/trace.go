@@ -2,7 +2,9 @@ package live
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 type Trace struct {
 	rt      *Runtime
 	id      string // "tr-" + hex OpenTelemetry trace id
+	key     string // its key in rt.open when id was taken already, else ""
 	root    *Span
 	started time.Time
 
@@ -33,6 +36,13 @@ type Update struct {
 	RequestPreview, ResponsePreview string
 	ClientRequestID                 string
 	State                           tracedata.State
+}
+
+func (t *Trace) openKey() string {
+	if t.key != "" {
+		return t.key
+	}
+	return t.id
 }
 
 // ID returns the trace id, "tr-" + 32 hex.
@@ -53,7 +63,12 @@ func (rt *Runtime) newTrace(tid oteltrace.TraceID) *Trace {
 		rt.DropTrace("open-trace-limit", "%d traces are open, the limit; trace not recorded", rt.MaxOpenTraces)
 		return nil
 	}
-	rt.open[t.id] = t
+	if _, taken := rt.open[t.id]; taken {
+		// The same trace continued twice in this process (a service called twice by one
+		// remote caller, or by itself): each part is a trace of its own until export.
+		t.key = t.id + "/" + strconv.FormatUint(rand.Uint64(), 16)
+	}
+	rt.open[t.openKey()] = t
 	rt.mu.Unlock()
 	if rt.TraceTimeout > 0 {
 		rt.sweepOnce.Do(func() { go rt.sweep() })
@@ -112,7 +127,7 @@ func (t *Trace) finish(s *Span) {
 	t.mu.Unlock()
 	if s == t.root {
 		t.rt.mu.Lock()
-		delete(t.rt.open, t.id)
+		delete(t.rt.open, t.openKey())
 		t.rt.mu.Unlock()
 		lastActive.Store(&t.id)
 		t.rt.complete(t)
