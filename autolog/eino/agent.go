@@ -59,6 +59,7 @@ func (f *frame) endAgent(output callbacks.CallbackOutput) {
 			f.span.SetOutputs(map[string]any{"messages": []*chatMessage{toChatMessage(last)}})
 		}
 		if lastErr != nil {
+			f.setErr(lastErr)
 			f.span.RecordError(lastErr)
 		}
 	}()

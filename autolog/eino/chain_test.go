@@ -11,6 +11,7 @@ import (
 
 	"github.com/agentlens/agentlens/autolog/eino"
 	"github.com/agentlens/agentlens/internal/fakeopenai"
+	"github.com/agentlens/agentlens/spantypes"
 	"github.com/agentlens/agentlens/tracetest"
 )
 
@@ -40,8 +41,35 @@ func TestChainPromptModel(t *testing.T) {
 	require.Equal(t, "Lisbon is the capital of Portugal.", out.Content)
 
 	tr := rec.LastTrace()
-	t.Log("\n" + tracetest.Tree(tr))
-	for _, s := range tr.Spans {
-		t.Logf("%s %v", s.Name, s.Attributes)
+	require.Equal(t, "CHAIN capital OK\n  PARSER prompt OK\n  CHAT_MODEL model OK\n", tracetest.Tree(tr))
+	root := span(t, tr, "capital")
+	require.Equal(t, `"Chain"`, attr(root, eino.KeyComponent))
+	requireJSON(t, `{"country":"Portugal"}`, attr(root, spantypes.KeySpanInputs))
+	requireJSON(t, `{"role":"assistant","content":"Lisbon is the capital of Portugal."}`, attr(root, spantypes.KeySpanOutputs))
+
+	tpl2 := span(t, tr, "prompt")
+	requireJSON(t, `{"country":"Portugal"}`, attr(tpl2, spantypes.KeySpanInputs))
+	requireJSON(t, `{"messages":[{"role":"system","content":"You answer in one sentence."},{"role":"user","content":"What is the capital of Portugal?"}]}`,
+		attr(tpl2, spantypes.KeySpanOutputs))
+
+	model := span(t, tr, "model")
+	require.Equal(t, root.SpanID, model.ParentID)
+	for k, want := range map[string]string{
+		eino.KeyType:                            `"OpenAI"`,
+		spantypes.KeyGenAIOperationName:         `"chat"`,
+		spantypes.KeyGenAIProviderName:          `"openai"`,
+		spantypes.KeyLLMProvider:                `"openai"`,
+		spantypes.KeyGenAIRequestModel:          `"gpt-4o-mini"`,
+		spantypes.KeyLLMModel:                   `"gpt-4o-mini"`,
+		spantypes.KeyGenAIResponseFinishReasons: `["stop"]`,
+		spantypes.KeyGenAIUsageInputTokens:      `26`,
+		spantypes.KeyGenAIUsageOutputTokens:     `9`,
+	} {
+		require.Equal(t, want, attr(model, k), k)
 	}
+	requireJSON(t, `{"input_tokens":26,"output_tokens":9,"total_tokens":35}`, attr(model, spantypes.KeyChatTokenUsage))
+	requireJSON(t, `{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You answer in one sentence."},{"role":"user","content":"What is the capital of Portugal?"}]}`,
+		attr(model, spantypes.KeySpanInputs))
+	requireJSON(t, `{"object":"chat.completion","model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Lisbon is the capital of Portugal."},"finish_reason":"stop"}]}`,
+		attr(model, spantypes.KeySpanOutputs))
 }

@@ -140,7 +140,17 @@ func newChatRequest(in *model.CallbackInput) chatRequest {
 		}
 	}
 	if in.ToolChoice != nil {
-		r.ToolChoice = string(*in.ToolChoice)
+		// OpenAI's names for eino's choices.
+		switch *in.ToolChoice {
+		case schema.ToolChoiceAllowed:
+			r.ToolChoice = "auto"
+		case schema.ToolChoiceForced:
+			r.ToolChoice = "required"
+		case schema.ToolChoiceForbidden:
+			r.ToolChoice = "none"
+		default:
+			r.ToolChoice = string(*in.ToolChoice)
+		}
 	}
 	return r
 }

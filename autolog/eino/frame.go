@@ -2,6 +2,7 @@ package eino
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/cloudwego/eino/callbacks"
@@ -33,8 +34,10 @@ type frame struct {
 	agent agentState
 
 	mu          sync.Mutex
-	pending     int    // stream readers and late children not done yet
-	endFn       func() // the recording that waits for pending to reach 0
+	children    map[*frame]struct{} // child frames not finished yet
+	err         error               // the call's error, when it failed
+	pending     int                 // stream readers and late children not done yet
+	endFn       func()              // the recording that waits for pending to reach 0
 	endAsked    bool
 	holdsParent bool // the frame counts in its parent's pending
 	finished    bool
@@ -103,9 +106,48 @@ func (f *frame) takeEnd() func() {
 	return fn
 }
 
-// finish records with fn, ends the span and lets the parent go on.
+// errNoEnd is what a span whose call eino never reported the end of ends with: a panic
+// in a Lambda, say, which eino turns into the graph's error without calling the node's
+// handlers again.
+var errNoEnd = errors.New("eino reported no end of this call; it ended with its parent")
+
+// addChild records a child frame, which is ended with f should eino never end it.
+func (f *frame) addChild(c *frame) {
+	f.mu.Lock()
+	if f.children == nil {
+		f.children = map[*frame]struct{}{}
+	}
+	f.children[c] = struct{}{}
+	f.mu.Unlock()
+}
+
+// setErr records the call's error, which children left open end with.
+func (f *frame) setErr(err error) {
+	f.mu.Lock()
+	if f.err == nil {
+		f.err = err
+	}
+	f.mu.Unlock()
+}
+
+// finish records with fn, ends the children eino left open, ends the span and lets the
+// parent go on.
 func (f *frame) finish(fn func()) {
 	fn()
+	f.mu.Lock()
+	open := make([]*frame, 0, len(f.children))
+	for c := range f.children {
+		open = append(open, c)
+	}
+	cause := f.err
+	f.mu.Unlock()
+	if cause == nil {
+		cause = errNoEnd
+	}
+	for _, c := range open {
+		c.setErr(cause)
+		c.end(func() { c.span.RecordError(cause) })
+	}
 	if f.kind == kindAgent {
 		f.forgetHandoffs()
 	}
@@ -114,6 +156,11 @@ func (f *frame) finish(fn func()) {
 	f.mu.Lock()
 	held := f.holdsParent
 	f.mu.Unlock()
+	if f.parent != nil {
+		f.parent.mu.Lock()
+		delete(f.parent.children, f)
+		f.parent.mu.Unlock()
+	}
 	if held {
 		f.parent.release()
 	}

@@ -109,6 +109,7 @@ func (h *handler) OnError(ctx context.Context, info *callbacks.RunInfo, err erro
 	if f == nil {
 		return ctx
 	}
+	f.setErr(err)
 	f.end(func() { f.span.RecordError(err) })
 	return ctx
 }
@@ -158,6 +159,9 @@ func (h *handler) start(ctx context.Context, cfg *config, info *callbacks.RunInf
 	}
 	ctx, f.span = core.StartSpan(ctx, spanName(info), core.WithSpanType(k.spanType()), core.WithAttributes(f.startAttributes()))
 	openFrames.Add(1)
+	if f.parent != nil {
+		f.parent.addChild(f)
+	}
 	return context.WithValue(ctx, frameKey{}, f), f
 }
 

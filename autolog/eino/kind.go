@@ -13,10 +13,10 @@ import (
 type kind int
 
 const (
-	kindOther kind = iota
-	kindGraph      // Graph, Chain, Workflow
-	kindModel      // ChatModel, AgenticModel
-	kindTemplate   // ChatTemplate
+	kindOther    kind = iota
+	kindGraph         // Graph, Chain, Workflow
+	kindModel         // ChatModel, AgenticModel
+	kindTemplate      // ChatTemplate
 	kindEmbedding
 	kindRetriever
 	kindIndexer

@@ -80,6 +80,7 @@ func (f *frame) readOutputStream(sr *schema.StreamReader[callbacks.CallbackOutpu
 		defer recoverReport()
 		f.recordStreamOutput(items, usage)
 		if streamErr != nil {
+			f.setErr(streamErr)
 			f.span.RecordError(streamErr)
 		}
 	}()
