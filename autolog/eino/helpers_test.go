@@ -3,11 +3,13 @@ package eino_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"testing"
 
 	"github.com/cloudwego/eino/components/tool"
 	toolutils "github.com/cloudwego/eino/components/tool/utils"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/agentlens/agentlens/core/tracedata"
 )
@@ -53,4 +55,15 @@ func weatherTool(t *testing.T) tool.InvokableTool {
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// noLeaks fails the test when a goroutine it started outlives it: the handler's stream and
+// event readers must all be done. Call it first, so that it runs after the other cleanups
+// (the fake server's close among them).
+func noLeaks(t *testing.T) {
+	opt := goleak.IgnoreCurrent()
+	t.Cleanup(func() {
+		http.DefaultTransport.(interface{ CloseIdleConnections() }).CloseIdleConnections()
+		goleak.VerifyNone(t, opt)
+	})
 }
