@@ -51,7 +51,7 @@ func (f *frame) endAgent(output callbacks.CallbackOutput) {
 				last = m
 			}
 			if a := ev.Action; a != nil && a.TransferToAgent != nil && (ev.AgentName == "" || ev.AgentName == name) {
-				f.handoff(a.TransferToAgent.DestAgentName)
+				f.handoff(a.TransferToAgent.DestAgentName, "")
 			}
 		}
 		defer recoverReport()
@@ -105,7 +105,7 @@ func eventMessage(ev *adk.AgentEvent) *schema.Message {
 // transferStarting is called when the transfer_to_agent tool starts: the agent that runs
 // it hands off to the agent its arguments name. Recording it here, on the agent's own
 // goroutine, makes the link ready before eino starts the receiving agent.
-func (f *frame) transferStarting(args string) {
+func (f *frame) transferStarting(args, callID string) {
 	var p struct {
 		AgentName string `json:"agent_name"`
 	}
@@ -114,7 +114,7 @@ func (f *frame) transferStarting(args string) {
 	}
 	for a := f.parent; a != nil; a = a.parent {
 		if a.kind == kindAgent {
-			a.handoff(p.AgentName)
+			a.handoff(p.AgentName, callID)
 			f.span.SetAttributes(map[string]any{KeyHandoffSourceName: spanName(a.info), KeyHandoffTargetName: p.AgentName})
 			return
 		}
@@ -123,7 +123,7 @@ func (f *frame) transferStarting(args string) {
 
 // handoff records that the agent of f transfers to dest, once per target: a handoff event
 // and the source and target on its span, and the link the receiving agent's span takes.
-func (f *frame) handoff(dest string) {
+func (f *frame) handoff(dest, callID string) {
 	f.agent.mu.Lock()
 	if f.agent.handedOff[dest] {
 		f.agent.mu.Unlock()
@@ -135,7 +135,11 @@ func (f *frame) handoff(dest string) {
 	f.agent.handedOff[dest] = true
 	f.agent.mu.Unlock()
 	from := spanName(f.info)
-	f.span.AddEvent(HandoffEventName, map[string]any{"from": from, "to": dest})
+	ev := map[string]any{"from": from, "to": dest}
+	if callID != "" {
+		ev["tool_call_id"] = callID
+	}
+	f.span.AddEvent(HandoffEventName, ev)
 	f.span.SetAttributes(map[string]any{KeyHandoffSourceName: from, KeyHandoffTargetName: dest})
 	handoffs.mu.Lock()
 	k := handoffKey{outer: f.outer, dest: dest}

@@ -93,7 +93,8 @@ func (f *frame) recordInput(ctx context.Context, input callbacks.CallbackInput) 
 		}
 		return
 	case kindTool:
-		if id := compose.GetToolCallID(ctx); id != "" {
+		id := compose.GetToolCallID(ctx)
+		if id != "" {
 			s.SetAttribute(spantypes.KeyGenAIToolCallID, id)
 		}
 		if in := tool.ConvCallbackInput(input); in != nil {
@@ -101,7 +102,7 @@ func (f *frame) recordInput(ctx context.Context, input callbacks.CallbackInput) 
 				setJSONOrText(f, instrument.SetRawInputs, s.SetInputs, in.ArgumentsInJSON)
 			}
 			if f.info.Name == adk.TransferToAgentToolName {
-				f.transferStarting(in.ArgumentsInJSON)
+				f.transferStarting(in.ArgumentsInJSON, id)
 			}
 			return
 		}
