@@ -1,12 +1,18 @@
 package eino
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"time"
 
 	"github.com/cloudwego/eino/callbacks"
 	"github.com/cloudwego/eino/components/model"
 	"github.com/cloudwego/eino/schema"
+
+	"github.com/agentlens/agentlens/core/instrument"
+	"github.com/agentlens/agentlens/spantypes"
 )
 
 // readInputStream reads this handler's copy of a call's input stream on a goroutine and
@@ -51,7 +57,7 @@ func (f *frame) readOutputStream(sr *schema.StreamReader[callbacks.CallbackOutpu
 		var items []any
 		var usage *model.CallbackOutput // model chunks: the latest that carried usage
 		var streamErr error
-		i := 0
+		var chunks []chunk
 		for {
 			v, err := sr.Recv()
 			if errors.Is(err, io.EOF) {
@@ -69,21 +75,55 @@ func (f *frame) readOutputStream(sr *schema.StreamReader[callbacks.CallbackOutpu
 					continue
 				}
 			}
+			ch := chunk{at: time.Now()}
 			if f.content {
-				f.span.AddChunkEvent(i, chunkValue(v))
-			} else {
-				f.span.AddChunkEvent(i, nil)
+				ch.item = encodeChunk(v)
 			}
-			i++
+			chunks = append(chunks, ch)
 			items = append(items, v)
 		}
 		defer recoverReport()
+		f.addChunks(chunks)
 		f.recordStreamOutput(items, usage)
 		if streamErr != nil {
 			f.setErr(streamErr)
 			f.span.RecordError(streamErr)
 		}
 	}()
+}
+
+// chunk is one chunk of an output stream: when it came, and its JSON ("" without content).
+type chunk struct {
+	at   time.Time
+	item string
+}
+
+func encodeChunk(v any) string {
+	b, err := json.Marshal(chunkValue(v))
+	if err != nil {
+		instrument.ReportError("autolog/eino", fmt.Errorf("encoding a stream chunk: %w", err))
+		return ""
+	}
+	return string(b)
+}
+
+// addChunks records the chunk events of a stream, on export. A model span that
+// autolog/openai enriched already has the chunk events of the wire (it records the server's
+// events on export, before this hook runs, and notes the time to the first token): the
+// eino chunks are then left out, so that each chunk of the call is recorded once.
+func (f *frame) addChunks(chunks []chunk) {
+	if len(chunks) == 0 {
+		return
+	}
+	model := f.kind == kindModel
+	instrument.OnExport(f.span, func(s *instrument.FinishedSpan) {
+		if _, wire := s.Attribute(spantypes.KeyTimeToFirstTokenMS); model && wire {
+			return
+		}
+		for _, c := range chunks {
+			s.AddChunk(c.at, c.item)
+		}
+	})
 }
 
 // recordStreamOutput records the output a stream assembles to.
