@@ -11,24 +11,28 @@ import (
 
 	"github.com/agentlens/agentlens/core"
 	"github.com/agentlens/agentlens/core/instrument"
+	"github.com/agentlens/agentlens/internal/httptap"
 	"github.com/agentlens/agentlens/internal/jsontext"
 	"github.com/agentlens/agentlens/spantypes"
 )
+
+// source names this adapter in reports of its own failures.
+const source = "autolog/openai"
 
 // response wraps the response body so that the span ends with it: the caller reads the
 // body as before, and the span learns from the bytes as they pass.
 func (c *call) response(resp *http.Response) {
 	if resp.StatusCode >= 400 {
 		c.span.SetAttribute(spantypes.KeyHTTPStatusCode, resp.StatusCode)
-		c.wrap(resp, newBufferSink(resp, c.endWithError(resp)))
+		httptap.Wrap(resp, httptap.NewBufferSink(resp, c.endWithError(resp)), source)
 		return
 	}
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	if mt == "text/event-stream" || (c.stream && mt == "") {
-		c.wrap(resp, c.newStreamSink())
+		httptap.Wrap(resp, c.newStreamSink(), source)
 		return
 	}
-	c.wrap(resp, newBufferSink(resp, c.endWithJSON))
+	httptap.Wrap(resp, httptap.NewBufferSink(resp, c.endWithJSON), source)
 }
 
 // endWithJSON records a successful non-streamed response; it is read on export.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/agentlens/agentlens/core"
 	"github.com/agentlens/agentlens/core/instrument"
+	"github.com/agentlens/agentlens/internal/httptap"
 	"github.com/agentlens/agentlens/internal/jsonenc"
 	"github.com/agentlens/agentlens/internal/jsontext"
 	"github.com/agentlens/agentlens/internal/sse"
@@ -20,39 +21,7 @@ import (
 // arrived, and the chunks are assembled into the response a non-streamed call returns.
 type streamSink struct {
 	c *call
-	*streamBuffer
-	limit    int  // how many bytes to keep: maxStreamBytes when the stream began
-	overflow bool // the stream outgrew limit; the rest was not kept
-}
-
-// streamBuffer holds the bytes of a stream and when each piece arrived.
-type streamBuffer struct {
-	buf   []byte
-	reads []streamRead
-}
-
-// streamRead marks one read: the offset in buf where it ended, and when it happened.
-type streamRead struct {
-	end int
-	at  time.Time
-}
-
-// streamBuffers keeps a few stream buffers for the next streams once theirs is exported. A
-// sync.Pool would let them go at every garbage collection, which a streaming program with
-// little else on its heap runs every few streams; so at most cap(streamBuffers) buffers of
-// up to maxPooledStream bytes each stay allocated between streams.
-var streamBuffers = make(chan *streamBuffer, 4)
-
-// maxPooledStream is the largest stream buffer kept for reuse.
-const maxPooledStream = 1 << 20
-
-func getStreamBuffer() *streamBuffer {
-	select {
-	case b := <-streamBuffers:
-		return b
-	default:
-		return new(streamBuffer)
-	}
+	*httptap.Stream
 }
 
 // maxStreamBytes bounds how much of a stream is kept for its span (a variable for tests).
@@ -62,22 +31,11 @@ var maxStreamBytes = 64 << 20
 const maxEventBytes = 8 << 20
 
 func (c *call) newStreamSink() *streamSink {
-	return &streamSink{c: c, streamBuffer: getStreamBuffer(), limit: maxStreamBytes}
+	return &streamSink{c: c, Stream: httptap.NewStream(maxStreamBytes)}
 }
 
-func (s *streamSink) data(p []byte) {
-	if s.overflow {
-		return
-	}
-	if len(s.buf)+len(p) > s.limit {
-		s.overflow = true
-		return
-	}
-	s.buf = append(s.buf, p...)
-	s.reads = append(s.reads, streamRead{end: len(s.buf), at: time.Now()})
-}
-
-func (s *streamSink) end(err error, closed bool) {
+// End ends the span (see httptap.Sink).
+func (s *streamSink) End(err error, closed bool) {
 	c := s.c
 	defer c.end()
 	if err != nil && !s.sentAPIError() {
@@ -91,7 +49,7 @@ func (s *streamSink) end(err error, closed bool) {
 // export splits the stream into events, records them and assembles the response, on the
 // export goroutine. err and closed tell how the stream ended (see sink.end).
 func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool) {
-	defer s.release()
+	defer s.Release()
 	c := s.c
 	var (
 		asm      streamAssembler
@@ -141,13 +99,11 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 		}
 		sp.AddChunk(at, value)
 	})
-	start := 0
-	for _, r := range s.reads {
-		at = r.at
-		parser.Write(s.buf[start:r.end])
-		start = r.end
-	}
-	if err == nil && !closed && !s.overflow {
+	s.Pieces(func(p []byte, t time.Time) {
+		at = t
+		parser.Write(p)
+	})
+	if err == nil && !closed && !s.Overflow() {
 		// A clean end of the body: an event the server did not finish with a blank line
 		// still counts. After a read error or an early close, a partial event does not.
 		parser.Close()
@@ -167,8 +123,8 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 		}
 	case err != nil:
 		// Recorded as the caller met it.
-	case s.overflow:
-		instrument.ReportError("autolog/openai", fmt.Errorf("a stream outgrew %d bytes: chunks after that are not recorded", s.limit))
+	case s.Overflow():
+		instrument.ReportError("autolog/openai", fmt.Errorf("a stream outgrew %d bytes: chunks after that are not recorded", s.Limit()))
 	case closed && !complete:
 		sp.SetAttribute(spantypes.KeyStreamCancelled, true)
 	case !complete && c.own:
@@ -205,7 +161,7 @@ func (s *streamSink) sentAPIError() bool {
 			found = true
 		}
 	})
-	_, _ = parser.Write(s.buf)
+	_, _ = parser.Write(s.Bytes())
 	return found
 }
 
@@ -215,18 +171,4 @@ func streamAPIError(data string) (typ, msg string) {
 		return "", ""
 	}
 	return apiError(data)
-}
-
-// release hands the stream's buffer back for reuse, unless it grew too big to keep.
-func (s *streamSink) release() {
-	b := s.streamBuffer
-	s.streamBuffer = nil
-	if cap(b.buf) > maxPooledStream || cap(b.reads) > 1<<14 {
-		return
-	}
-	b.buf, b.reads = b.buf[:0], b.reads[:0]
-	select {
-	case streamBuffers <- b:
-	default:
-	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/agentlens/agentlens/core"
 	"github.com/agentlens/agentlens/core/instrument"
+	"github.com/agentlens/agentlens/internal/httptap"
 	"github.com/agentlens/agentlens/internal/jsonenc"
 	"github.com/agentlens/agentlens/spantypes"
 )
@@ -87,10 +88,10 @@ type call struct {
 // sent as it came, body included).
 func (c *call) start(req *http.Request) (*http.Request, bool) {
 	ctx := req.Context()
-	body, err := readBody(req)
+	body, err := httptap.ReadRequestBody(req)
 	if err != nil {
 		// The body could not be read: let the base transport meet the same failure.
-		return withFailingBody(req, body, err), false
+		return httptap.WithFailingBody(req, body, err), false
 	}
 	c.stream = strings.Contains(body, `"stream":true`) || strings.Contains(body, `"stream": true`)
 	c.path = req.URL.Path
@@ -106,7 +107,7 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 		if !c.span.IsRecording() {
 			// Sampled out: nothing to record, but the context still says so to any
 			// tracing below (a transport wrapped twice must not sample again).
-			return withBody(req.WithContext(ctx), body), false
+			return httptap.WithBody(req.WithContext(ctx), body), false
 		}
 		c.own = true
 		if c.content && len(body) > 0 {
@@ -124,7 +125,7 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 	instrument.SetRawAttribute(c.span, spantypes.KeyGenAIOperationName, c.ep.operationJSON())
 	instrument.OnExport(c.span, c.requestHook(body))
 	// A shallow copy is enough: only its context and body change.
-	return withBody(req.WithContext(ctx), body), true
+	return httptap.WithBody(req.WithContext(ctx), body), true
 }
 
 // fail ends the span of a request that got no response.
