@@ -3,7 +3,6 @@ package gemini_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -120,7 +119,7 @@ func TestGenaiStream(t *testing.T) {
 			"modelVersion": "gemini-2.0-flash","responseId": "st-1"}`,
 	}.check(t, s)
 	for i, ev := range chunkEvents(s) {
-		checkJSON(t, ev.Name, []byte(fmt.Sprint(ev.Attributes[spantypes.KeyChunkValue])), chunks[i])
+		checkJSON(t, ev.Name, []byte(asString(ev.Attributes[spantypes.KeyChunkValue])), chunks[i])
 	}
 	if got := tr.Info.ResponsePreview; got != "Once upon a time, a cat slept." {
 		t.Errorf("response preview %q", got)

@@ -14,19 +14,19 @@ import (
 
 // modelSpan is what a model span must carry; empty fields must be absent.
 type modelSpan struct {
-	name, spanType                   string
-	model, provider, genAIProvider   string
-	operation                        string
-	responseModel, responseID        string
-	finishReasons                    []string
-	blockReason                      string
-	usage                            *tracedata.TokenUsage
-	inputs, outputs                  string // JSON the span's must equal (as values); "" = absent
-	tools                            string // JSON of mlflow.chat.tools; "" = absent
-	status                           string // "OK" or "ERROR"
-	errorMessage                     string // the status message of an ERROR span
-	chunks                           int    // chunk events
-	stream                           bool   // time to first token is set
+	name, spanType                 string
+	model, provider, genAIProvider string
+	operation                      string
+	responseModel, responseID      string
+	finishReasons                  []string
+	blockReason                    string
+	usage                          *tracedata.TokenUsage
+	inputs, outputs                string // JSON the span's must equal (as values); "" = absent
+	tools                          string // JSON of mlflow.chat.tools; "" = absent
+	status                         string // "OK" or "ERROR"
+	errorMessage                   string // the status message of an ERROR span
+	chunks                         int    // chunk events
+	stream                         bool   // time to first token is set
 }
 
 func (w modelSpan) check(t *testing.T, s *tracedata.Span) {
@@ -154,3 +154,8 @@ func chunkEvents(s *tracedata.Span) []tracedata.Event {
 }
 
 func strconvItoa(n int) string { return strconv.Itoa(n) }
+
+func asString(v any) string {
+	s, _ := v.(string)
+	return s
+}
