@@ -23,6 +23,7 @@ type reply struct {
 	header map[string]string
 	body   string   // written at once
 	chunks []string // or written and flushed one by one
+	hold   bool     // after the chunks, keep the stream open until the client goes away
 }
 
 // received is a request as the fake server saw it.
@@ -85,6 +86,9 @@ func (f *fakeGemini) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for _, c := range rp.chunks {
 		_, _ = io.WriteString(w, c)
 		w.(http.Flusher).Flush()
+	}
+	if rp.hold {
+		<-r.Context().Done()
 	}
 }
 
