@@ -77,4 +77,3 @@ func FuzzStreamAssembler(f *testing.F) {
 		_ = chatTools(gjson.Parse(body))
 	})
 }
-
