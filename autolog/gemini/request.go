@@ -21,7 +21,7 @@ func (c *call) requestHook(body, modelJSON string) func(*instrument.FinishedSpan
 		}
 		req, ok := jsontext.Object(body)
 		if !ok {
-			if c.own && c.content && len(body) > 0 && !jsontext.Valid(body) {
+			if c.Own && c.Content && len(body) > 0 && !jsontext.Valid(body) {
 				s.SetAttribute(spantypes.KeySpanInputs, body)
 			}
 			return

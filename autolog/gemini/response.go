@@ -1,7 +1,6 @@
 package gemini
 
 import (
-	"encoding/json"
 	"errors"
 	"mime"
 	"net/http"
@@ -18,8 +17,8 @@ import (
 // body as before, and the span learns from the bytes as they pass.
 func (c *call) response(resp *http.Response) {
 	if resp.StatusCode >= 400 {
-		c.span.SetAttribute(spantypes.KeyHTTPStatusCode, resp.StatusCode)
-		httptap.Wrap(resp, httptap.NewBufferSink(resp, c.endWithError(resp)), source)
+		c.Span.SetAttribute(spantypes.KeyHTTPStatusCode, resp.StatusCode)
+		httptap.Wrap(resp, httptap.NewBufferSink(resp, c.EndWithError(resp, apiError)), source)
 		return
 	}
 	if c.route.ep == streamGenerateContent {
@@ -33,22 +32,22 @@ func (c *call) response(resp *http.Response) {
 
 // endWithJSON records a successful non-streamed response; it is read on export.
 func (c *call) endWithJSON(text string, complete bool, err error) {
-	defer c.end()
+	defer c.End()
 	if err != nil {
-		c.recordError(err)
+		c.RecordError(err)
 		return
 	}
 	if !complete {
 		return
 	}
-	if c.own && c.content {
-		instrument.SetRawOutputs(c.span, text) // checked by the hook
+	if c.Own && c.Content {
+		instrument.SetRawOutputs(c.Span, text) // checked by the hook
 	}
-	instrument.OnExport(c.span, func(s *instrument.FinishedSpan) {
+	instrument.OnExport(c.Span, func(s *instrument.FinishedSpan) {
 		obj, ok := jsontext.Object(text)
 		if !ok {
 			instrument.ReportError(source, errors.New("a successful response body is not a JSON object; recorded as text"))
-			if c.own && c.content {
+			if c.Own && c.Content {
 				s.SetAttribute(spantypes.KeySpanOutputs, text)
 			}
 			return
@@ -116,28 +115,20 @@ func setResponse(s *instrument.FinishedSpan, h responseHead) {
 	}
 }
 
-// endWithError records an HTTP error response: the API's status and message when the body
-// is Google's error JSON, the HTTP status otherwise.
-func (c *call) endWithError(resp *http.Response) func(body string, complete bool, err error) {
-	status := resp.Status
-	return func(body string, complete bool, err error) {
-		defer c.end()
-		typ, msg := apiError(body)
-		if typ == "" && msg == "" {
-			typ, msg = "HTTPError", "HTTP "+status
-		}
-		if c.own && c.content && len(body) > 0 {
-			if jsontext.Valid(body) {
-				c.span.SetOutputs(json.RawMessage(body)) // compacted as it is recorded
-			} else {
-				c.span.SetOutputs(body)
-			}
-		}
-		c.recordException(typ, msg)
-		if err != nil {
-			c.recordError(err)
-		}
+// errorObject reads {"error": {...}} from a parsed JSON value.
+func errorObject(v gjson.Result) (typ, msg string) {
+	if !v.IsObject() {
+		return "", ""
 	}
+	e := jsontext.Member(v, "error")
+	if !e.IsObject() {
+		return "", ""
+	}
+	typ = stringOf(jsontext.Member(e, "status"), "")
+	if code := jsontext.Member(e, "code"); typ == "" && code.Type == gjson.Number {
+		typ = code.Raw
+	}
+	return typ, stringOf(jsontext.Member(e, "message"), "")
 }
 
 // apiError reads Google's {"error": {"code", "message", "status"}} body, also as the one
@@ -154,22 +145,6 @@ func apiError(body string) (typ, msg string) {
 		v = first
 	}
 	return errorObject(v)
-}
-
-// errorObject reads {"error": {...}} from a parsed JSON value.
-func errorObject(v gjson.Result) (typ, msg string) {
-	if !v.IsObject() {
-		return "", ""
-	}
-	e := jsontext.Member(v, "error")
-	if !e.IsObject() {
-		return "", ""
-	}
-	typ = stringOf(jsontext.Member(e, "status"), "")
-	if code := jsontext.Member(e, "code"); typ == "" && code.Type == gjson.Number {
-		typ = code.Raw
-	}
-	return typ, stringOf(jsontext.Member(e, "message"), "")
 }
 
 // stringOf returns v's string, or def when v is not a string.

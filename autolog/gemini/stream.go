@@ -39,11 +39,11 @@ func (c *call) newStreamSink(sse bool) *streamSink {
 // End ends the span (see httptap.Sink); the rest happens on export.
 func (s *streamSink) End(err error, closed bool) {
 	c := s.c
-	defer c.end()
+	defer c.End()
 	if err != nil {
-		c.recordError(err)
+		c.RecordError(err)
 	}
-	instrument.OnExport(c.span, func(sp *instrument.FinishedSpan) { s.export(sp, err, closed) })
+	instrument.OnExport(c.Span, func(sp *instrument.FinishedSpan) { s.export(sp, err, closed) })
 }
 
 // chunkSplitter is what both stream formats are split with.
@@ -86,12 +86,12 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 			}
 		}
 		value := ""
-		if c.content {
+		if c.Content {
 			value = data
 		}
 		if err := asm.add(data); err != nil {
 			instrument.ReportError(source, fmt.Errorf("parsing a stream chunk: %w", err))
-			if c.content {
+			if c.Content {
 				value = jsonenc.String(data) // recorded as a JSON string
 			}
 		} else if !finished {
@@ -122,7 +122,7 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 	}
 	switch {
 	case apiErr:
-		if c.own {
+		if c.Own {
 			sp.RecordException(apiErrType, apiErrMsg)
 		}
 	case err != nil:
@@ -131,11 +131,11 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 		instrument.ReportError(source, fmt.Errorf("a stream outgrew %d bytes: chunks after that are not recorded", s.Limit()))
 	case closed && !finished:
 		sp.SetAttribute(spantypes.KeyStreamCancelled, true)
-	case (!finished || !whole) && c.own:
+	case (!finished || !whole) && c.Own:
 		sp.RecordException("IncompleteStream", "the stream ended before the model finished ("+strconv.Itoa(sp.Chunks())+" chunks)")
 	}
 	assembled := asm.response()
-	if c.own && c.content && asm.n > 0 {
+	if c.Own && c.Content && asm.n > 0 {
 		sp.SetAttribute(spantypes.KeySpanOutputs, assembled)
 	}
 	if asm.n > 0 {

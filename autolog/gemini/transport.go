@@ -80,12 +80,10 @@ func roundTrip(cfg *config, req *http.Request, next func(*http.Request) (*http.R
 // and response bodies are read in export hooks, on the export goroutine, so that the
 // caller's goroutine only copies bytes.
 type call struct {
-	cfg     *config
-	route   route
-	span    *core.Span
-	own     bool // the span is ours to end (not a framework's model span)
-	content bool // record prompts and completions
-	started time.Time
+	cfg          *config
+	route        route
+	httptap.Call // the span, whether it is ours, whether content is recorded
+	started      time.Time
 }
 
 // start reads the request and opens the span. It returns the request to send, which carries
@@ -98,57 +96,37 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 		// The body could not be read: let the base transport meet the same failure.
 		return httptap.WithFailingBody(req, body, err), false
 	}
-	c.content = instrument.CaptureContent() && (c.cfg.captureContent == nil || *c.cfg.captureContent)
+	c.Content = instrument.CaptureContent() && (c.cfg.captureContent == nil || *c.cfg.captureContent)
 	ctx = context.WithValue(ctx, tracedKey{}, true)
 
 	parent := core.SpanFromContext(ctx)
 	switch parent.SpanType() {
 	case spantypes.ChatModel, spantypes.LLM, spantypes.Embedding:
 		// A framework adapter already opened the model span for this call.
-		c.span = parent
+		c.Span = parent
 	default:
-		ctx, c.span = core.StartSpan(ctx, c.route.ep.spanName(), core.WithSpanType(c.route.ep.spanType()))
-		if !c.span.IsRecording() {
+		ctx, c.Span = core.StartSpan(ctx, c.route.ep.spanName(), core.WithSpanType(c.route.ep.spanType()))
+		if !c.Span.IsRecording() {
 			return httptap.WithBody(req.WithContext(ctx), body), false
 		}
-		c.own = true
-		if c.content && len(body) > 0 {
-			instrument.SetRawInputs(c.span, body) // checked by the request hook
+		c.Own = true
+		if c.Content && len(body) > 0 {
+			instrument.SetRawInputs(c.Span, body) // checked by the request hook
 		}
 	}
 	mlflowProvider, genAIProvider := c.route.provider()
 	model := jsonenc.String(c.route.model)
-	instrument.SetRawAttribute(c.span, spantypes.KeyMessageFormat, `"gemini"`)
-	instrument.SetRawAttribute(c.span, spantypes.KeyLLMProvider, mlflowProvider)
-	instrument.SetRawAttribute(c.span, spantypes.KeyGenAIProviderName, genAIProvider)
-	instrument.SetRawAttribute(c.span, spantypes.KeyGenAIOperationName, c.route.ep.operationJSON())
-	instrument.SetRawAttribute(c.span, spantypes.KeyGenAIRequestModel, model)
-	instrument.OnExport(c.span, c.requestHook(body, model))
+	instrument.SetRawAttribute(c.Span, spantypes.KeyMessageFormat, `"gemini"`)
+	instrument.SetRawAttribute(c.Span, spantypes.KeyLLMProvider, mlflowProvider)
+	instrument.SetRawAttribute(c.Span, spantypes.KeyGenAIProviderName, genAIProvider)
+	instrument.SetRawAttribute(c.Span, spantypes.KeyGenAIOperationName, c.route.ep.operationJSON())
+	instrument.SetRawAttribute(c.Span, spantypes.KeyGenAIRequestModel, model)
+	instrument.OnExport(c.Span, c.requestHook(body, model))
 	return httptap.WithBody(req.WithContext(ctx), body), true
 }
 
 // fail ends the span of a request that got no response.
 func (c *call) fail(err error) {
-	c.recordError(err)
-	c.end()
-}
-
-// recordError marks our span failed. A framework's span is left alone: one failed HTTP
-// attempt of its call does not make the call fail; the framework records what it sees.
-func (c *call) recordError(err error) {
-	if c.own {
-		c.span.RecordError(err)
-	}
-}
-
-func (c *call) recordException(typ, msg string) {
-	if c.own {
-		instrument.RecordException(c.span, typ, msg)
-	}
-}
-
-func (c *call) end() {
-	if c.own {
-		c.span.End()
-	}
+	c.RecordError(err)
+	c.End()
 }

@@ -29,7 +29,7 @@ func (c *call) requestHook(body string) func(*instrument.FinishedSpan) {
 				}
 				return true
 			})
-		} else if c.own && c.content && len(body) > 0 && !jsontext.Valid(body) {
+		} else if c.Own && c.Content && len(body) > 0 && !jsontext.Valid(body) {
 			s.SetAttribute(spantypes.KeySpanInputs, body)
 		}
 		if model == "" {

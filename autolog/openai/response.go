@@ -1,7 +1,6 @@
 package openai
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
@@ -23,8 +22,8 @@ const source = "autolog/openai"
 // body as before, and the span learns from the bytes as they pass.
 func (c *call) response(resp *http.Response) {
 	if resp.StatusCode >= 400 {
-		c.span.SetAttribute(spantypes.KeyHTTPStatusCode, resp.StatusCode)
-		httptap.Wrap(resp, httptap.NewBufferSink(resp, c.endWithError(resp)), source)
+		c.Span.SetAttribute(spantypes.KeyHTTPStatusCode, resp.StatusCode)
+		httptap.Wrap(resp, httptap.NewBufferSink(resp, c.EndWithError(resp, apiError)), source)
 		return
 	}
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
@@ -37,22 +36,22 @@ func (c *call) response(resp *http.Response) {
 
 // endWithJSON records a successful non-streamed response; it is read on export.
 func (c *call) endWithJSON(text string, complete bool, err error) {
-	defer c.end()
+	defer c.End()
 	if err != nil {
-		c.recordError(err)
+		c.RecordError(err)
 		return
 	}
 	if !complete {
 		return
 	}
-	if c.own && c.content {
-		instrument.SetRawOutputs(c.span, text) // checked by the hook
+	if c.Own && c.Content {
+		instrument.SetRawOutputs(c.Span, text) // checked by the hook
 	}
-	instrument.OnExport(c.span, func(s *instrument.FinishedSpan) {
+	instrument.OnExport(c.Span, func(s *instrument.FinishedSpan) {
 		head, ok := readResponseHead(text)
 		if !ok {
 			instrument.ReportError("autolog/openai", errors.New("a successful response body is not a JSON object; recorded as text"))
-			if c.own && c.content {
+			if c.Own && c.Content {
 				s.SetAttribute(spantypes.KeySpanOutputs, text)
 			}
 			return
@@ -141,30 +140,6 @@ func finishReasons(resp map[string]any) []string {
 		out = append(out, s)
 	}
 	return out
-}
-
-// endWithError records an HTTP error response: the API's error type and message when the
-// body is OpenAI's error JSON, the HTTP status otherwise.
-func (c *call) endWithError(resp *http.Response) func(body string, complete bool, err error) {
-	status := resp.Status
-	return func(body string, complete bool, err error) {
-		defer c.end()
-		typ, msg := apiError(body)
-		if typ == "" && msg == "" {
-			typ, msg = "HTTPError", "HTTP "+status
-		}
-		if c.own && c.content && len(body) > 0 {
-			if jsontext.Valid(body) {
-				c.span.SetOutputs(json.RawMessage(body)) // compacted as it is recorded
-			} else {
-				c.span.SetOutputs(body)
-			}
-		}
-		c.recordException(typ, msg)
-		if err != nil {
-			c.recordError(err)
-		}
-	}
 }
 
 // apiError reads OpenAI's {"error": {"type", "code", "message"}} body.

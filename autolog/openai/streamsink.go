@@ -37,13 +37,13 @@ func (c *call) newStreamSink() *streamSink {
 // End ends the span (see httptap.Sink).
 func (s *streamSink) End(err error, closed bool) {
 	c := s.c
-	defer c.end()
+	defer c.End()
 	if err != nil && !s.sentAPIError() {
 		// A read error ends the stream; an error the server sent in it, recorded on
 		// export, tells more (and comes first).
-		c.recordError(err)
+		c.RecordError(err)
 	}
-	instrument.OnExport(c.span, func(sp *instrument.FinishedSpan) { s.export(sp, err, closed) })
+	instrument.OnExport(c.Span, func(sp *instrument.FinishedSpan) { s.export(sp, err, closed) })
 }
 
 // export splits the stream into events, records them and assembles the response, on the
@@ -88,12 +88,12 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 			return
 		}
 		var value string
-		if c.content {
+		if c.Content {
 			value = ev.Data
 		}
 		if err := asm.add(ev.Event, ev.Data); err != nil {
 			instrument.ReportError("autolog/openai", fmt.Errorf("parsing a stream chunk: %w", err))
-			if c.content && !jsontext.Valid(ev.Data) {
+			if c.Content && !jsontext.Valid(ev.Data) {
 				value = jsonenc.String(ev.Data) // recorded as a JSON string
 			}
 		}
@@ -118,7 +118,7 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 	}
 	switch {
 	case apiErrType != "" || apiErrMsg != "":
-		if c.own {
+		if c.Own {
 			sp.RecordException(apiErrType, apiErrMsg)
 		}
 	case err != nil:
@@ -127,17 +127,17 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 		instrument.ReportError("autolog/openai", fmt.Errorf("a stream outgrew %d bytes: chunks after that are not recorded", s.Limit()))
 	case closed && !complete:
 		sp.SetAttribute(spantypes.KeyStreamCancelled, true)
-	case !complete && c.own:
+	case !complete && c.Own:
 		sp.RecordException("IncompleteStream", "the stream ended before the model finished ("+strconv.Itoa(sp.Chunks())+" chunks)")
 	}
 
 	assembled := asm.response()
 	if r, ok := asm.(*responsesStream); ok {
-		if typ, msg, failed := r.failed(); failed && c.own {
+		if typ, msg, failed := r.failed(); failed && c.Own {
 			sp.RecordException(typ, msg)
 		}
 	}
-	if c.own && c.content && sp.Chunks() > 0 {
+	if c.Own && c.Content && sp.Chunks() > 0 {
 		sp.SetAttribute(spantypes.KeySpanOutputs, assembled)
 	}
 	model, _ := assembled["model"].(string)
