@@ -17,8 +17,7 @@ import (
 // body as before, and the span learns from the bytes as they pass.
 func (c *call) response(resp *http.Response) {
 	if resp.StatusCode >= 400 {
-		c.Span.SetAttribute(spantypes.KeyHTTPStatusCode, resp.StatusCode)
-		httptap.Wrap(resp, httptap.NewBufferSink(resp, c.EndWithError(resp, readError)), panicKind)
+		c.WrapError(resp, readError, panicKind)
 		return
 	}
 	if c.route.ep == streamGenerateContent {
@@ -27,19 +26,11 @@ func (c *call) response(resp *http.Response) {
 		httptap.Wrap(resp, c.newStreamSink(mt == "text/event-stream"), panicKind)
 		return
 	}
-	httptap.Wrap(resp, httptap.NewBufferSink(resp, c.endWithJSON), panicKind)
+	httptap.Wrap(resp, httptap.NewBufferSink(resp, c.EndWithBody(c.endWithJSON)), panicKind)
 }
 
-// endWithJSON records a successful non-streamed response; it is read on export.
-func (c *call) endWithJSON(text string, complete bool, err error) {
-	defer c.End()
-	if err != nil {
-		c.RecordError(err)
-		return
-	}
-	if !complete {
-		return
-	}
+// endWithJSON records a successful non-streamed response read whole; it is read on export.
+func (c *call) endWithJSON(text string) {
 	if c.Own && c.Content {
 		instrument.SetRawOutputs(c.Span, text) // checked by the hook
 	}

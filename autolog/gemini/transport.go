@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/agentlens/agentlens/core"
 	"github.com/agentlens/agentlens/core/instrument"
 	"github.com/agentlens/agentlens/internal/httptap"
 	"github.com/agentlens/agentlens/internal/jsonenc"
@@ -74,7 +73,7 @@ func roundTrip(cfg *config, req *http.Request, next func(*http.Request) (*http.R
 	}
 	resp, err := next(req)
 	if err != nil {
-		c.fail(err)
+		c.Fail(err)
 		return resp, err
 	}
 	c.response(resp)
@@ -104,18 +103,9 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 	c.Content = instrument.CaptureContent() && (c.cfg.captureContent == nil || *c.cfg.captureContent)
 	ctx = context.WithValue(ctx, tracedKey{}, true)
 
-	parent := core.SpanFromContext(ctx)
-	switch parent.SpanType() {
-	case spantypes.ChatModel, spantypes.LLM, spantypes.Embedding:
-		// A framework adapter already opened the model span for this call.
-		c.Span = parent
-	default:
-		ctx, c.Span = core.StartSpan(ctx, c.route.ep.spanName(), core.WithSpanType(c.route.ep.spanType()))
-		if !c.Span.IsRecording() {
-			return httptap.WithBody(req.WithContext(ctx), req, rb), false
-		}
-		c.Own = true
-		c.SetInputs(req, rb)
+	ctx, ok := c.Open(ctx, c.route.ep.spanName(), c.route.ep.spanType(), req, rb)
+	if !ok {
+		return httptap.WithBody(req.WithContext(ctx), req, rb), false
 	}
 	mlflowProvider, genAIProvider := c.route.provider()
 	model := jsonenc.String(c.route.model)
@@ -127,10 +117,4 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 	instrument.OnExport(c.Span, c.requestHook(rb, model))
 	// A shallow copy is enough: only its context and body change.
 	return httptap.WithBody(req.WithContext(ctx), req, rb), true
-}
-
-// fail ends the span of a request that got no response.
-func (c *call) fail(err error) {
-	c.RecordError(err)
-	c.End()
 }

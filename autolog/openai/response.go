@@ -29,8 +29,7 @@ func (c *call) response(resp *http.Response) {
 		instrument.SetRawAttribute(c.Span, spantypes.KeyUpstreamProvider, jsonenc.String(up))
 	}
 	if resp.StatusCode >= 400 {
-		c.Span.SetAttribute(spantypes.KeyHTTPStatusCode, resp.StatusCode)
-		httptap.Wrap(resp, httptap.NewBufferSink(resp, c.EndWithError(resp, c.readError(resp))), panicKind)
+		c.WrapError(resp, c.readError(resp), panicKind)
 		return
 	}
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
@@ -38,19 +37,11 @@ func (c *call) response(resp *http.Response) {
 		httptap.Wrap(resp, c.newStreamSink(), panicKind)
 		return
 	}
-	httptap.Wrap(resp, httptap.NewBufferSink(resp, c.endWithJSON), panicKind)
+	httptap.Wrap(resp, httptap.NewBufferSink(resp, c.EndWithBody(c.endWithJSON)), panicKind)
 }
 
-// endWithJSON records a successful non-streamed response; it is read on export.
-func (c *call) endWithJSON(text string, complete bool, err error) {
-	defer c.End()
-	if err != nil {
-		c.RecordError(err)
-		return
-	}
-	if !complete {
-		return
-	}
+// endWithJSON records a successful non-streamed response read whole; it is read on export.
+func (c *call) endWithJSON(text string) {
 	if c.Own && c.Content && c.enc == identity {
 		instrument.SetRawOutputs(c.Span, text) // checked by the hook
 	}

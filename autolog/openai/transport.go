@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/agentlens/agentlens/core"
 	"github.com/agentlens/agentlens/core/instrument"
 	"github.com/agentlens/agentlens/internal/httptap"
 	"github.com/agentlens/agentlens/internal/jsonenc"
@@ -62,7 +61,7 @@ func roundTrip(cfg *config, req *http.Request, next func(*http.Request) (*http.R
 	}
 	resp, err := next(req)
 	if err != nil {
-		c.fail(err)
+		c.Fail(err)
 		return resp, err
 	}
 	c.response(resp)
@@ -98,20 +97,9 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 	c.path = req.URL.Path
 	c.Content = instrument.CaptureContent() && (c.cfg.captureContent == nil || *c.cfg.captureContent)
 
-	parent := core.SpanFromContext(ctx)
-	switch parent.SpanType() {
-	case spantypes.ChatModel, spantypes.LLM, spantypes.Embedding:
-		// A framework adapter already opened the model span for this call.
-		c.Span = parent
-	default:
-		ctx, c.Span = core.StartSpan(ctx, c.ep.spanName(), core.WithSpanType(c.ep.spanType()))
-		if !c.Span.IsRecording() {
-			// Sampled out: nothing to record, but the context still says so to any
-			// tracing below (a transport wrapped twice must not sample again).
-			return httptap.WithBody(req.WithContext(ctx), req, rb), false
-		}
-		c.Own = true
-		c.SetInputs(req, rb)
+	ctx, ok := c.Open(ctx, c.ep.spanName(), c.ep.spanType(), req, rb)
+	if !ok {
+		return httptap.WithBody(req.WithContext(ctx), req, rb), false
 	}
 	provider := c.cfg.provider
 	if provider == "" {
@@ -125,10 +113,4 @@ func (c *call) start(req *http.Request) (*http.Request, bool) {
 	instrument.OnExport(c.Span, c.requestHook(rb))
 	// A shallow copy is enough: only its context and body change.
 	return httptap.WithBody(req.WithContext(ctx), req, rb), true
-}
-
-// fail ends the span of a request that got no response.
-func (c *call) fail(err error) {
-	c.RecordError(err)
-	c.End()
 }
