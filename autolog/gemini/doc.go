@@ -44,7 +44,12 @@
 // call would have returned: per candidate the text parts joined (thoughts apart), function
 // calls and other parts whole and in order, the last finishReason, safetyRatings and the
 // like, and the last usageMetadata, modelVersion and responseId. Each streamed chunk is also
-// a chunk event, at the time it arrived; the time to the first is an attribute.
+// a chunk event, at the time the read holding its end arrived (to the millisecond; an
+// element of generative-ai-go's JSON array ends at the line break Gemini sends after it);
+// the time to the first is an attribute. A request body longer than the payload cap
+// (AGENTLENS_MAX_PAYLOAD_BYTES; at least 64 KB are read) is recorded cut, with a marker:
+// only that much is read before the request is sent on, whole, and the caller's request is
+// never changed.
 //
 // Attributes: mlflow.message.format "gemini"; mlflow.llm.model and gen_ai.request.model
 // from the path; mlflow.llm.provider "gemini" ("vertex_ai" for Vertex AI paths) and
