@@ -16,6 +16,7 @@ var generators = map[string]string{
 	".":        "TestGenerateSelftestCassette",
 	"openai":   "TestGenerateOpenAICassettes",
 	"swarm":    "TestGenerateSwarmCassettes",
+	"gemini":   "TestGenerateGenaigoCassette",
 	"examples": "TestGenerate",
 }
 

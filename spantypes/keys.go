@@ -128,3 +128,10 @@ const (
 	// KeyGenAIConversationID identifies the conversation (session) a span belongs to.
 	KeyGenAIConversationID = "gen_ai.conversation.id"
 )
+
+// Gemini keys, for what neither MLflow nor the GenAI conventions name.
+const (
+	// KeyGeminiBlockReason holds why Gemini blocked a prompt (its promptFeedback.blockReason,
+	// "SAFETY" for example); the call itself succeeded.
+	KeyGeminiBlockReason = "gemini.prompt_feedback.block_reason"
+)

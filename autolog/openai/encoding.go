@@ -82,59 +82,6 @@ func decodeText(enc bodyEncoding, text string, max int) (string, error) {
 	return b.String(), nil
 }
 
-// markedReader reads the kept bytes of a compressed stream for its decoder, one byte at a
-// time when asked (so that the decoder reads no further than it needs), and tells when the
-// byte it read last arrived: the time of the first mark at or after it.
-type markedReader struct {
-	buf     []byte
-	reads   []streamRead
-	off     int // bytes read
-	mark    int // the first mark whose end is at or after off
-	started time.Time
-	endAt   time.Duration // when the stream ended, for bytes after the last mark
-	at      *time.Time    // set to the arrival of the last byte read
-}
-
-func (r *markedReader) ReadByte() (byte, error) {
-	if r.off >= len(r.buf) {
-		return 0, io.EOF
-	}
-	b := r.buf[r.off]
-	r.off++
-	r.stamp()
-	return b, nil
-}
-
-func (r *markedReader) Read(p []byte) (int, error) {
-	if r.off >= len(r.buf) {
-		return 0, io.EOF
-	}
-	// Stop at the next mark, so that the bytes read get their own time; a mark that ends
-	// where the last read stopped is behind.
-	end := len(r.buf)
-	for m := r.mark; m < len(r.reads); m++ {
-		if e := r.reads[m].end; e > r.off {
-			end = min(e, end)
-			break
-		}
-	}
-	n := copy(p, r.buf[r.off:end])
-	r.off += n
-	r.stamp()
-	return n, nil
-}
-
-func (r *markedReader) stamp() {
-	for r.mark < len(r.reads) && r.reads[r.mark].end < r.off {
-		r.mark++
-	}
-	if r.mark < len(r.reads) {
-		*r.at = r.started.Add(r.reads[r.mark].at)
-	} else {
-		*r.at = r.started.Add(r.endAt)
-	}
-}
-
 // decodedChunkSize is how much decoded stream is handed to the event parser at a time.
 const decodedChunkSize = 16 << 10
 
@@ -144,11 +91,11 @@ const decodedChunkSize = 16 << 10
 // whole stream decoded without error; err tells why not (nil when the kept bytes simply
 // ended early, as a cut or closed stream's do).
 func (s *streamSink) writeDecoded(w io.Writer, at *time.Time) (ok bool, err error) {
-	if len(s.buf) == 0 {
+	buf := s.Bytes()
+	if len(buf) == 0 {
 		return true, nil // an empty body holds no events
 	}
-	src := &markedReader{buf: s.buf, reads: s.reads, started: s.c.started, endAt: s.endAt, at: at}
-	dec, err := newDecoder(s.c.enc, src, s.buf[:min(len(s.buf), 2)])
+	dec, err := newDecoder(s.c.enc, s.Reader(at), buf[:min(len(buf), 2)])
 	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return false, nil
@@ -160,8 +107,8 @@ func (s *streamSink) writeDecoded(w io.Writer, at *time.Time) (ok bool, err erro
 	for {
 		n, err := dec.Read(out)
 		total += n
-		if total > s.limit {
-			s.overflow = true // reported as a stream that outgrew the limit
+		if total > s.Limit() {
+			s.SetOverflow() // reported as a stream that outgrew the limit
 			return false, nil
 		}
 		_, _ = w.Write(out[:n])

@@ -8,10 +8,12 @@ import (
 	"io"
 	"testing"
 	"time"
+
+	"github.com/agentlens/agentlens/internal/httptap"
 )
 
-// FuzzDecodedStream feeds arbitrary bytes, kept with arrival marks every few bytes, to the
-// decoder of a compressed stream: it must not panic, must stop at the stream limit, and what
+// FuzzDecodedStream feeds arbitrary bytes, kept as a stream read a few bytes at a time, to
+// the decoder of a compressed stream (httptap's FuzzMarkedReader covers arbitrary marks): it must not panic, must stop at the stream limit, and what
 // it decodes must be what the standard decoders make of the same bytes.
 func FuzzDecodedStream(f *testing.F) {
 	text := []byte("data: " + chatChunkJSON(`{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}`, "") + "\n\ndata: [DONE]\n\n")
@@ -31,21 +33,23 @@ func FuzzDecodedStream(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, step uint8) {
 		for _, enc := range []bodyEncoding{gzipped, deflated} {
 			started := time.Now()
-			sb := &streamBuffer{buf: data}
-			for end, i := 0, 0; end < len(data); i++ {
-				end = min(len(data), end+1+int(step)%16)
-				sb.reads = append(sb.reads, streamRead{end: end, at: time.Duration(i) * time.Millisecond})
-			}
 			const limit = 1 << 16
-			s := &streamSink{c: &call{enc: enc, started: started}, streamBuffer: sb, limit: limit, anyRead: true}
+			s := &streamSink{c: &call{enc: enc, started: started}, Stream: httptap.NewStream(limit, started, true)}
+			for end := 0; end < len(data); {
+				next := min(len(data), end+1+int(step)%16)
+				s.Data(data[end:next])
+				end = next
+			}
+			s.MarkEnd()
+			ended := time.Now()
 			var out bytes.Buffer
 			var at time.Time
 			ok, _ := s.writeDecoded(&out, &at)
 			if out.Len() > limit+decodedChunkSize {
 				t.Fatalf("decoded %d bytes past the limit %d", out.Len(), limit)
 			}
-			if len(data) > 0 && !at.IsZero() && (at.Before(started) || at.After(started.Add(time.Duration(len(sb.reads))*time.Millisecond))) {
-				t.Fatalf("arrival %v outside the marks", at.Sub(started))
+			if len(data) > 0 && !at.IsZero() && (at.Before(started) || at.After(ended)) {
+				t.Fatalf("arrival %v outside the stream's time", at.Sub(started))
 			}
 			if len(data) == 0 { // an empty body is an empty stream, not a broken one
 				if !ok || out.Len() != 0 {
@@ -54,7 +58,7 @@ func FuzzDecodedStream(f *testing.F) {
 				continue
 			}
 			ref, refOK := referenceDecode(enc, data, limit)
-			if ok && !s.overflow && (!refOK || !bytes.Equal(out.Bytes(), ref)) {
+			if ok && !s.Overflow() && (!refOK || !bytes.Equal(out.Bytes(), ref)) {
 				t.Fatalf("%v: decoded %q, the standard decoder %q (%v)", enc, out.Bytes(), ref, refOK)
 			}
 		}

@@ -1,7 +1,6 @@
 package openai
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
@@ -12,10 +11,14 @@ import (
 
 	"github.com/agentlens/agentlens/core"
 	"github.com/agentlens/agentlens/core/instrument"
+	"github.com/agentlens/agentlens/internal/httptap"
 	"github.com/agentlens/agentlens/internal/jsonenc"
 	"github.com/agentlens/agentlens/internal/jsontext"
 	"github.com/agentlens/agentlens/spantypes"
 )
+
+// panicKind is the kind of failure reported when tracing a response panics.
+const panicKind = "autolog/openai: response panic"
 
 // response wraps the response body so that the span ends with it: the caller reads the
 // body as before, and the span learns from the bytes as they pass.
@@ -23,35 +26,26 @@ func (c *call) response(resp *http.Response) {
 	c.enc, c.encName = encodingOf(resp.Header)
 	if up := resp.Header.Get("X-Inference-Provider"); up != "" {
 		// Hugging Face's router names the provider that served the call.
-		instrument.SetRawAttribute(c.span, spantypes.KeyUpstreamProvider, jsonenc.String(up))
+		instrument.SetRawAttribute(c.Span, spantypes.KeyUpstreamProvider, jsonenc.String(up))
 	}
 	if resp.StatusCode >= 400 {
-		c.span.SetAttribute(spantypes.KeyHTTPStatusCode, resp.StatusCode)
-		c.wrap(resp, newBufferSink(resp, c.endWithError(resp)))
+		c.WrapError(resp, c.readError(resp), panicKind)
 		return
 	}
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	if mt == "text/event-stream" || (c.stream && mt == "") {
-		c.wrap(resp, c.newStreamSink())
+		httptap.Wrap(resp, c.newStreamSink(), panicKind)
 		return
 	}
-	c.wrap(resp, newBufferSink(resp, c.endWithJSON))
+	httptap.Wrap(resp, httptap.NewBufferSink(resp, c.EndWithBody(c.endWithJSON)), panicKind)
 }
 
-// endWithJSON records a successful non-streamed response; it is read on export.
-func (c *call) endWithJSON(text string, complete bool, err error) {
-	defer c.end()
-	if err != nil {
-		c.recordError(err)
-		return
+// endWithJSON records a successful non-streamed response read whole; it is read on export.
+func (c *call) endWithJSON(text string) {
+	if c.Own && c.Content && c.enc == identity {
+		instrument.SetRawOutputs(c.Span, text) // checked by the hook
 	}
-	if !complete {
-		return
-	}
-	if c.own && c.content && c.enc == identity {
-		instrument.SetRawOutputs(c.span, text) // checked by the hook
-	}
-	instrument.OnExport(c.span, func(s *instrument.FinishedSpan) {
+	instrument.OnExport(c.Span, func(s *instrument.FinishedSpan) {
 		text := text // the closure keeps the body by value; a decoded one replaces this copy
 		if c.enc != identity {
 			decoded, ok := c.decode(text)
@@ -59,14 +53,14 @@ func (c *call) endWithJSON(text string, complete bool, err error) {
 				return
 			}
 			text = decoded
-			if c.own && c.content && jsontext.Valid(text) {
+			if c.Own && c.Content && jsontext.Valid(text) {
 				s.SetRawAttribute(spantypes.KeySpanOutputs, compactJSON(text))
 			}
 		}
 		head, ok := readResponseHead(text)
 		if !ok {
 			instrument.ReportError("autolog/openai: response not JSON", errors.New("a successful response body is not a JSON object; recorded as text"))
-			if c.own && c.content {
+			if c.Own && c.Content {
 				s.SetAttribute(spantypes.KeySpanOutputs, text)
 			}
 			return
@@ -90,7 +84,7 @@ func (c *call) decode(body string) (string, bool) {
 		instrument.ReportError("autolog/openai: unreadable encoding", fmt.Errorf("a response body in Content-Encoding %q cannot be read: its content is not recorded", c.encName))
 		return "", false
 	}
-	text, err := decodeText(c.enc, body, maxBufferedBody)
+	text, err := decodeText(c.enc, body, httptap.MaxBufferedBody)
 	if err != nil {
 		instrument.ReportError("autolog/openai: decoding", fmt.Errorf("decoding a %s response body: %w", c.encName, err))
 		return "", false
@@ -187,13 +181,13 @@ func finishReasons(resp map[string]any) []string {
 	return out
 }
 
-// endWithError records an HTTP error response: an exception named after the HTTP status as
-// the OpenAI SDKs name it, with the API's message (the HTTP status when the body is not
-// OpenAI's error JSON), and the API's own error type and code as attributes.
-func (c *call) endWithError(resp *http.Response) func(body string, complete bool, err error) {
+// readError reads an HTTP error response for httptap.Call.EndWithError: an exception named
+// after the HTTP status as the OpenAI SDKs name it, with the API's message (the HTTP status
+// when the body is not OpenAI's error JSON), and the API's own error type and code as
+// attributes. A compressed body is decoded first.
+func (c *call) readError(resp *http.Response) func(body string) (text, typ, msg string) {
 	status, code := resp.Status, resp.StatusCode
-	return func(body string, complete bool, err error) {
-		defer c.end()
+	return func(body string) (string, string, string) {
 		if c.enc != identity && body != "" {
 			// Error bodies are small: decoded here, where the error is recorded.
 			body, _ = c.decode(body)
@@ -203,20 +197,10 @@ func (c *call) endWithError(resp *http.Response) func(body string, complete bool
 		if msg == "" {
 			msg = "HTTP " + status
 		}
-		if c.own && c.content && len(body) > 0 {
-			if jsontext.Valid(body) {
-				c.span.SetOutputs(json.RawMessage(body)) // compacted as it is recorded
-			} else {
-				c.span.SetOutputs(body)
-			}
+		if c.Own {
+			e.setAttributes(c.Span)
 		}
-		if c.own {
-			e.setAttributes(c.span)
-		}
-		c.recordException(statusErrorName(code), msg)
-		if err != nil {
-			c.recordError(err)
-		}
+		return body, statusErrorName(code), msg
 	}
 }
 

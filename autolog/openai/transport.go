@@ -6,8 +6,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/agentlens/agentlens/core"
 	"github.com/agentlens/agentlens/core/instrument"
+	"github.com/agentlens/agentlens/internal/httptap"
 	"github.com/agentlens/agentlens/internal/jsonenc"
 	"github.com/agentlens/agentlens/spantypes"
 )
@@ -61,7 +61,7 @@ func roundTrip(cfg *config, req *http.Request, next func(*http.Request) (*http.R
 	}
 	resp, err := next(req)
 	if err != nil {
-		c.fail(err)
+		c.Fail(err)
 		return resp, err
 	}
 	c.response(resp)
@@ -72,16 +72,14 @@ func roundTrip(cfg *config, req *http.Request, next func(*http.Request) (*http.R
 // request and response bodies happens in export hooks, on the export goroutine, so that the
 // caller's goroutine only copies bytes.
 type call struct {
-	cfg     *config
-	ep      endpoint
-	span    *core.Span
-	own     bool         // the span is ours to end (not a framework's model span)
-	content bool         // record prompts and completions
-	stream  bool         // the request asked for a stream (a hint, for responses without a content type)
-	enc     bodyEncoding // the response body's Content-Encoding
-	encName string       // as the header names it
-	path    string
-	started time.Time
+	cfg          *config
+	ep           endpoint
+	httptap.Call              // the span, whether it is ours, whether content is recorded
+	stream       bool         // the request asked for a stream (a hint, for responses without a content type)
+	enc          bodyEncoding // the response body's Content-Encoding
+	encName      string       // as the header names it
+	path         string
+	started      time.Time
 }
 
 // start reads the request and opens the span. It returns the request to send, which carries
@@ -89,74 +87,30 @@ type call struct {
 // sent as it came, body included).
 func (c *call) start(req *http.Request) (*http.Request, bool) {
 	ctx := req.Context()
-	rb, err := readBody(req, requestReadLimit())
+	rb, err := httptap.ReadRequestBody(req, httptap.RequestReadLimit())
 	if err != nil {
 		// The body could not be read: let the base transport meet the same failure.
-		return withFailingBody(req, rb.text, err), false
+		return httptap.WithFailingBody(req, rb.Text, err), false
 	}
-	body := rb.text
+	body := rb.Text
 	c.stream = strings.Contains(body, `"stream":true`) || strings.Contains(body, `"stream": true`)
 	c.path = req.URL.Path
-	c.content = instrument.CaptureContent() && (c.cfg.captureContent == nil || *c.cfg.captureContent)
+	c.Content = instrument.CaptureContent() && (c.cfg.captureContent == nil || *c.cfg.captureContent)
 
-	parent := core.SpanFromContext(ctx)
-	switch parent.SpanType() {
-	case spantypes.ChatModel, spantypes.LLM, spantypes.Embedding:
-		// A framework adapter already opened the model span for this call.
-		c.span = parent
-	default:
-		ctx, c.span = core.StartSpan(ctx, c.ep.spanName(), core.WithSpanType(c.ep.spanType()))
-		if !c.span.IsRecording() {
-			// Sampled out: nothing to record, but the context still says so to any
-			// tracing below (a transport wrapped twice must not sample again).
-			return withBody(req.WithContext(ctx), req, rb), false
-		}
-		c.own = true
-		switch {
-		case !c.content || len(body) == 0:
-		case rb.truncated:
-			instrument.SetRawInputs(c.span, truncatedInputs(body, requestReadLimit(), req.ContentLength))
-		default:
-			instrument.SetRawInputs(c.span, body) // checked by the request hook
-		}
+	ctx, ok := c.Open(ctx, c.ep.spanName(), c.ep.spanType(), req, rb)
+	if !ok {
+		return httptap.WithBody(req.WithContext(ctx), req, rb), false
 	}
 	provider := c.cfg.provider
 	if provider == "" {
 		provider = providerOf(req)
 	}
 	quoted := jsonenc.String(provider)
-	instrument.SetRawAttribute(c.span, spantypes.KeyMessageFormat, `"openai"`)
-	instrument.SetRawAttribute(c.span, spantypes.KeyLLMProvider, quoted)
-	instrument.SetRawAttribute(c.span, spantypes.KeyGenAIProviderName, quoted)
-	instrument.SetRawAttribute(c.span, spantypes.KeyGenAIOperationName, c.ep.operationJSON())
-	instrument.OnExport(c.span, c.requestHook(rb))
+	instrument.SetRawAttribute(c.Span, spantypes.KeyMessageFormat, `"openai"`)
+	instrument.SetRawAttribute(c.Span, spantypes.KeyLLMProvider, quoted)
+	instrument.SetRawAttribute(c.Span, spantypes.KeyGenAIProviderName, quoted)
+	instrument.SetRawAttribute(c.Span, spantypes.KeyGenAIOperationName, c.ep.operationJSON())
+	instrument.OnExport(c.Span, c.requestHook(rb))
 	// A shallow copy is enough: only its context and body change.
-	return withBody(req.WithContext(ctx), req, rb), true
-}
-
-// fail ends the span of a request that got no response.
-func (c *call) fail(err error) {
-	c.recordError(err)
-	c.end()
-}
-
-// recordError marks our span failed. A framework's span is left alone: one HTTP attempt of
-// its call failing (a retried 429, say) does not make the call fail; the framework records
-// the outcome it sees.
-func (c *call) recordError(err error) {
-	if c.own {
-		c.span.RecordError(err)
-	}
-}
-
-func (c *call) recordException(typ, msg string) {
-	if c.own {
-		instrument.RecordException(c.span, typ, msg)
-	}
-}
-
-func (c *call) end() {
-	if c.own {
-		c.span.End()
-	}
+	return httptap.WithBody(req.WithContext(ctx), req, rb), true
 }

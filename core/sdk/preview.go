@@ -11,20 +11,22 @@ import (
 )
 
 // RequestPreview summarises a root span's inputs (JSON text) as MLflow does: for chat-shaped
-// inputs (OpenAI "messages", Responses API "input", or either under "request"), the text of
-// the last user message; otherwise the JSON itself. At most 1000 characters, ending in "..."
+// inputs (OpenAI "messages", Responses API "input", Gemini "contents", or any of them under
+// "request"), the text of the last user message; otherwise the JSON itself. At most 1000 characters, ending in "..."
 // when cut.
 func RequestPreview(inputsJSON string) string { return preview(inputsJSON, "user") }
 
 // ResponsePreview summarises a root span's outputs like RequestPreview, taking the
-// assistant's message of chat-shaped outputs (OpenAI "choices", Responses API "output").
+// assistant's message of chat-shaped outputs (OpenAI "choices", Responses API "output",
+// Gemini "candidates").
 func ResponsePreview(outputsJSON string) string { return preview(outputsJSON, "assistant") }
 
 func preview(js, role string) string {
 	content := js
 	switch {
-	// Only chat shapes need reading, and every chat message has a "role".
-	case len(js) > 0 && js[0] == '{' && strings.Contains(js, `"role"`):
+	// Only chat shapes need reading, and every chat message has a "role" (or, in Gemini's
+	// shape, "parts").
+	case len(js) > 0 && js[0] == '{' && (strings.Contains(js, `"role"`) || strings.Contains(js, `"parts"`)):
 		if obj, ok := jsontext.Object(js); ok {
 			if text, ok := chatText(obj, role, 0); ok && text != "" {
 				content = text
@@ -47,7 +49,7 @@ func preview(js, role string) string {
 // the Responses API's "input" and "output", or either under "request". Fields of unexpected
 // types are passed over; of a repeated key, the last one counts.
 func chatText(obj gjson.Result, role string, depth int) (string, bool) {
-	var messages, choices, input, output, request gjson.Result
+	var messages, choices, input, output, request, contents, candidates gjson.Result
 	obj.ForEach(func(key, v gjson.Result) bool {
 		switch key.Str {
 		case "messages":
@@ -60,6 +62,10 @@ func chatText(obj gjson.Result, role string, depth int) (string, bool) {
 			output = v
 		case "request":
 			request = v
+		case "contents":
+			contents = v
+		case "candidates":
+			candidates = v
 		}
 		return true
 	})
@@ -78,6 +84,16 @@ func chatText(obj gjson.Result, role string, depth int) (string, bool) {
 	}
 	if content, ok := lastMessage(output, role); ok {
 		return messageText(content), true
+	}
+	if text, ok := geminiContentsText(contents, role); ok {
+		return text, true
+	}
+	if candidates.IsArray() {
+		var first gjson.Result
+		candidates.ForEach(func(_, c gjson.Result) bool { first = c; return false })
+		if parts := jsontext.Member(jsontext.Member(first, "content"), "parts"); parts.IsArray() {
+			return geminiPartsText(parts, false), true
+		}
 	}
 	if request.IsObject() && depth < 2 {
 		return chatText(request, role, depth+1)
@@ -156,6 +172,53 @@ func messageText(content gjson.Result) string {
 		return text
 	}
 	return ""
+}
+
+// geminiContentsText returns the text of the last part of the last content with the role in
+// Gemini's "contents" (the user's role is "user" there too), or of the last content; ok is
+// false when the array holds no content with parts.
+func geminiContentsText(contents gjson.Result, role string) (string, bool) {
+	if !contents.IsArray() {
+		return "", false
+	}
+	var last, lastWithRole gjson.Result
+	var found, foundRole bool
+	contents.ForEach(func(_, c gjson.Result) bool {
+		parts := jsontext.Member(c, "parts")
+		if !parts.IsArray() {
+			return true
+		}
+		last, found = parts, true
+		if r := jsontext.Member(c, "role"); r.Type == gjson.String && r.Str == role {
+			lastWithRole, foundRole = parts, true
+		}
+		return true
+	})
+	if foundRole {
+		return geminiPartsText(lastWithRole, true), true
+	}
+	if found {
+		return geminiPartsText(last, true), true
+	}
+	return "", false
+}
+
+// geminiPartsText returns the text of the last text part (lastOnly) or of all text parts
+// joined, thoughts left out.
+func geminiPartsText(parts gjson.Result, lastOnly bool) string {
+	var b strings.Builder
+	parts.ForEach(func(_, p gjson.Result) bool {
+		t := jsontext.Member(p, "text")
+		if t.Type != gjson.String || jsontext.Member(p, "thought").Type == gjson.True {
+			return true
+		}
+		if lastOnly {
+			b.Reset()
+		}
+		b.WriteString(t.Str)
+		return true
+	})
+	return b.String()
 }
 
 // plainJSONText reports whether s can sit between quotes as a JSON string unchanged: no
