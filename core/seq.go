@@ -49,9 +49,8 @@ func Seq[T any](ctx context.Context, name string, seq iter.Seq[T], opts ...SpanO
 //		}
 //	})
 func SeqFunc[T any](ctx context.Context, name string, gen func(ctx context.Context) iter.Seq[T], opts ...SpanOption) iter.Seq[T] {
-	var cfg spanConfig
-	cfg.apply(opts)
-	checkReducer[T](name, cfg.reducer, "[]T")
+	reducer := reducerOf(opts)
+	checkReducer[T](name, reducer, "[]T")
 	return func(yield func(T) bool) {
 		spanCtx, span := StartSpan(ctx, name, opts...)
 		if !span.IsRecording() {
@@ -59,7 +58,7 @@ func SeqFunc[T any](ctx context.Context, name string, gen func(ctx context.Conte
 			return
 		}
 		chunks := chunkRecorder[T]{span: span}
-		defer span.endStream(func() any { return chunks.outputs(cfg.reducer) })
+		defer span.endStream(func() any { return chunks.outputs(reducer) })
 		gen(spanCtx)(func(v T) bool {
 			chunks.add(v)
 			return yield(v)
@@ -77,13 +76,12 @@ func Seq2[K, V any](ctx context.Context, name string, seq iter.Seq2[K, V], opts 
 
 // Seq2Func is Seq2 for a generator that starts spans of its own, as SeqFunc is for Seq.
 func Seq2Func[K, V any](ctx context.Context, name string, gen func(ctx context.Context) iter.Seq2[K, V], opts ...SpanOption) iter.Seq2[K, V] {
-	var cfg spanConfig
-	cfg.apply(opts)
+	reducer := reducerOf(opts)
 	_, fallible := any((*V)(nil)).(*error)
 	if fallible {
-		checkReducer[K](name, cfg.reducer, "[]K (the values of an iter.Seq2[K, error])")
+		checkReducer[K](name, reducer, "[]K (the values of an iter.Seq2[K, error])")
 	} else {
-		checkReducer[Pair[K, V]](name, cfg.reducer, "[]Pair[K, V]")
+		checkReducer[Pair[K, V]](name, reducer, "[]Pair[K, V]")
 	}
 	return func(yield func(K, V) bool) {
 		spanCtx, span := StartSpan(ctx, name, opts...)
@@ -93,7 +91,7 @@ func Seq2Func[K, V any](ctx context.Context, name string, gen func(ctx context.C
 		}
 		if fallible {
 			keys := chunkRecorder[K]{span: span}
-			defer span.endStream(func() any { return keys.outputs(cfg.reducer) })
+			defer span.endStream(func() any { return keys.outputs(reducer) })
 			gen(spanCtx)(func(k K, v V) bool {
 				if err, _ := any(v).(error); err != nil {
 					span.RecordError(err)
@@ -105,12 +103,24 @@ func Seq2Func[K, V any](ctx context.Context, name string, gen func(ctx context.C
 			return
 		}
 		pairs := chunkRecorder[Pair[K, V]]{span: span}
-		defer span.endStream(func() any { return pairs.outputs(cfg.reducer) })
+		defer span.endStream(func() any { return pairs.outputs(reducer) })
 		gen(spanCtx)(func(k K, v V) bool {
 			pairs.add(Pair[K, V]{k, v})
 			return yield(k, v)
 		})
 	}
+}
+
+// reducerOf returns the last WithReducer function among opts, nil when there is none:
+// StartSpan reads the other options.
+func reducerOf(opts []SpanOption) any {
+	var r any
+	for i := range opts {
+		if opts[i].kind == optReducer {
+			r = opts[i].val
+		}
+	}
+	return r
 }
 
 // checkReducer reports, when the iterator is made, a WithReducer function that does not take
