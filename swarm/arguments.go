@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/tidwall/gjson"
 )
@@ -13,8 +14,8 @@ import (
 // nested objects and array items included, and names the first one missing. Arguments that
 // are not a JSON object are left to the function, whose decoding reports them.
 func checkRequired(f Function, args string) error {
-	if args == "" {
-		args = "{}"
+	if a := strings.TrimSpace(args); a == "" || a == "null" {
+		args = "{}" // as NewFunction decodes them
 	}
 	if !gjson.Valid(args) {
 		return nil

@@ -141,6 +141,7 @@ func TestMissingRequiredArgumentIsNotCalled(t *testing.T) {
 	}{
 		{call{"c1", "get_weather", `{"unit":"celsius"}`}, `Error: missing required argument "location" for get_weather`, &weatherCalls},
 		{call{"c2", "get_weather", ``}, `Error: missing required argument "location" for get_weather`, &weatherCalls},
+		{call{"c2n", "get_weather", ` null `}, `Error: missing required argument "location" for get_weather`, &weatherCalls},
 		{call{"c3", "ship", `{"items":[{"sku":"a"},{}],"to":{"city":"Oslo"}}`}, `Error: missing required argument "items[1].sku" for ship`, &shipCalls},
 		{call{"c4", "ship", `{"items":[],"to":{"country":"NO"}}`}, `Error: missing required argument "to.city" for ship`, &shipCalls},
 		{call{"c5", "get_weather", `{"location":"Paris"}`}, "sunny in Paris", &weatherCalls},
