@@ -9,7 +9,7 @@
 //	)
 //
 //	func main() {
-//		defer sdk.Shutdown(context.Background()) // the SDK records the spans
+//		defer sdk.Shutdown(context.Background()) // flushes; at most 30s without a deadline
 //		undo := eino.Autolog()                   // early: before any eino run starts
 //		defer undo()
 //		...

@@ -50,6 +50,7 @@ type config struct {
 	onError          func(kind string, err error)
 	retry            RetryPolicy
 	exportTimeout    time.Duration
+	shutdownTimeout  time.Duration
 	// envDestinations are the destinations the environment asks for (OTLP, MLflow),
 	// made by the packages that registered with RegisterEnvDestination.
 	envDestinations []Destination
@@ -199,6 +200,7 @@ func newConfig(getenv func(string) string, opts []Option) (config, error) {
 		logger:           slog.Default(),
 		retry:            DefaultRetryPolicy,
 		exportTimeout:    DefaultExportTimeout,
+		shutdownTimeout:  DefaultShutdownTimeout,
 	}
 	if getenv != nil {
 		if err := c.fromEnv(getenv); err != nil {

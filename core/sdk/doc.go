@@ -5,7 +5,11 @@
 // the local store (./agentlens.db) unless AGENTLENS_STORE says otherwise.
 //
 //	func main() {
-//		defer sdk.Shutdown(context.Background()) // writes the traces still queued
+//		defer func() { // writes the traces still queued, waiting at most 5s
+//			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+//			defer cancel()
+//			_ = sdk.Shutdown(ctx)
+//		}()
 //		undo := openai.Autolog()
 //		defer undo()
 //		...
@@ -17,7 +21,8 @@
 // (AGENTLENS_STORE, AGENTLENS_CAPTURE_CONTENT, AGENTLENS_MAX_PAYLOAD_BYTES,
 // MLFLOW_TRACE_SAMPLING_RATIO, MLFLOW_TRACE_TIMEOUT_SECONDS, MLFLOW_EXPERIMENT_ID,
 // MLFLOW_EXPERIMENT_NAME). Options win over the environment. Disable turns tracing off at
-// once. Flush and Shutdown drain the pipeline.
+// once. Flush and Shutdown drain the pipeline; Shutdown ends by its ctx's deadline or, without
+// one, after WithShutdownTimeout, whatever the destinations do, and counts what it left.
 //
 // # Traces
 //

@@ -27,8 +27,15 @@ type exporter struct {
 	sent, done atomic.Uint64 // traces accepted into queue / assembled or dropped
 	flushing   atomic.Int32  // Flush calls waiting
 
+	// gate orders enqueue against shutdown: once stopped is set under its write lock, no
+	// trace enters queue, so what shutdown counts as left behind is all that is.
+	gate    sync.RWMutex
+	stopped bool
+	// mu guards abandoned and the hand-off of assembled traces to the sinks.
+	mu        sync.Mutex
+	abandoned bool
+
 	startOnce sync.Once
-	stopped   atomic.Bool
 	stop      chan struct{}
 	ctx       context.Context // handed to Export; cancelled by shutdown
 	cancel    context.CancelFunc
@@ -43,6 +50,13 @@ type sink struct {
 	sent, done atomic.Uint64
 
 	exported, retried, dropped, failed atomic.Uint64
+
+	// mu guards inFlight and abandoned, and orders counting an export's outcome against
+	// shutdown giving up on the destination: each trace is counted once, by whichever
+	// comes first.
+	mu        sync.Mutex
+	inFlight  int // traces in the export call running now
+	abandoned bool
 }
 
 func newExporter(rt *runtime) *exporter {
@@ -69,7 +83,9 @@ func newExporter(rt *runtime) *exporter {
 
 // enqueue hands a completed trace to the pipeline without blocking.
 func (e *exporter) enqueue(lt *live.Trace) {
-	if e.stopped.Load() {
+	e.gate.RLock()
+	defer e.gate.RUnlock()
+	if e.stopped {
 		e.rt.rec.DropTrace("after-shutdown", "trace %s completed after Shutdown; dropped", lt.ID())
 		return
 	}
@@ -97,20 +113,29 @@ func (e *exporter) assembleLoop() {
 		case <-e.stop:
 			return
 		case lt := <-e.queue:
-			e.process(lt)
-			e.done.Add(1)
+			if !e.process(lt) {
+				return
+			}
 		}
 	}
 }
 
-func (e *exporter) process(lt *live.Trace) {
+// process assembles lt and hands it to every destination's queue. It reports false when
+// shutdown has given up on the pipeline, which has then counted lt as dropped.
+func (e *exporter) process(lt *live.Trace) bool {
 	t, err := e.rt.assemble(lt)
+	if err == nil && e.expand {
+		t.ExpandChunks()
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.abandoned {
+		return false
+	}
+	defer e.done.Add(1)
 	if err != nil {
 		e.rt.rec.DropTrace("assemble", "%w", err)
-		return
-	}
-	if e.expand {
-		t.ExpandChunks()
+		return true
 	}
 	for _, s := range e.sinks {
 		select {
@@ -121,6 +146,7 @@ func (e *exporter) process(lt *live.Trace) {
 			e.rt.rec.DropTrace("destination-queue-full "+s.name, "queue of destination %s full (%d traces); trace %s not delivered to it", s.name, cap(s.queue), t.Info.TraceID)
 		}
 	}
+	return true
 }
 
 // linger waits up to s.linger for more traces to join batch, so that a network destination
@@ -173,19 +199,64 @@ func (e *exporter) sinkLoop(s *sink) {
 			if s.linger > 0 && len(batch) < maxExportBatch {
 				batch = e.linger(s, batch)
 			}
-			if batcher != nil && len(batch) > 1 {
-				e.account(s, batch[0], len(batch), e.export(s, len(batch), func(ctx context.Context) error { return batcher.ExportBatch(ctx, batch) }))
-			} else {
-				for _, t := range batch {
-					e.account(s, t, 1, e.export(s, 1, func(ctx context.Context) error { return s.dest.Export(ctx, t) }))
-				}
+			if !e.exportBatch(s, batcher, batch) {
+				return
 			}
 			// The batch's storage is reused: let go of the traces it held, or up to a batch
 			// of finished traces would stay in memory until the next one.
 			clear(batch)
-			s.done.Add(uint64(len(batch)))
 		}
 	}
+}
+
+// exportBatch exports batch to s, in one call when the destination takes batches. It
+// reports false when shutdown has given up on s, which has then counted what was left.
+func (e *exporter) exportBatch(s *sink, batcher BatchDestination, batch []*tracedata.Trace) bool {
+	if batcher != nil && len(batch) > 1 {
+		if e.ctx.Err() != nil || !s.begin(len(batch)) {
+			return false
+		}
+		err := e.export(s, len(batch), func(ctx context.Context) error { return batcher.ExportBatch(ctx, batch) })
+		return e.account(s, batch[0], len(batch), err)
+	}
+	for _, t := range batch {
+		// Past Shutdown's deadline, what is left of the batch is left to abandon to count.
+		if e.ctx.Err() != nil || !s.begin(1) {
+			return false
+		}
+		err := e.export(s, 1, func(ctx context.Context) error { return s.dest.Export(ctx, t) })
+		if !e.account(s, t, 1, err) {
+			return false
+		}
+	}
+	return true
+}
+
+// begin records that an export of n traces starts; false when shutdown has given up on s
+// (and counted them as dropped).
+func (s *sink) begin(n int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.abandoned {
+		return false
+	}
+	s.inFlight = n
+	return true
+}
+
+// end counts the outcome of the export begun last with count, unless shutdown has given
+// up on s and counted it already; it reports whether it counted.
+func (s *sink) end(count func(n int)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.abandoned {
+		return false
+	}
+	n := s.inFlight
+	s.inFlight = 0
+	count(n)
+	s.done.Add(uint64(n))
+	return true
 }
 
 // export runs one export of n traces to s with the retry policy and the attempt timeout.
@@ -199,16 +270,19 @@ func (e *exporter) export(s *sink, n int, export func(context.Context) error) er
 	})
 }
 
-// account counts the outcome of exporting n traces, the first being first, to s.
-func (e *exporter) account(s *sink, first *tracedata.Trace, n int, err error) {
-	if err != nil {
-		s.failed.Add(uint64(n))
-		e.rt.rec.Stats.Failed.Add(uint64(n))
-		e.rt.rec.Fail("export "+s.name, "%d trace(s) from %s on: %w", n, first.Info.TraceID, err)
-		return
-	}
-	s.exported.Add(uint64(n))
-	e.rt.rec.Stats.Exported.Add(uint64(n))
+// account counts the outcome of exporting n traces, the first being first, to s; it
+// reports false when shutdown had given up on s before the export ended.
+func (e *exporter) account(s *sink, first *tracedata.Trace, n int, err error) bool {
+	return s.end(func(n int) {
+		if err != nil {
+			s.failed.Add(uint64(n))
+			e.rt.rec.Stats.Failed.Add(uint64(n))
+			e.rt.rec.Fail("export "+s.name, "%d trace(s) from %s on: %w", n, first.Info.TraceID, err)
+			return
+		}
+		s.exported.Add(uint64(n))
+		e.rt.rec.Stats.Exported.Add(uint64(n))
+	})
 }
 
 // destinationName names a destination in logs and Stats: its Name method, else its type.
@@ -228,22 +302,13 @@ func safeExport(export func() error) (err error) {
 	return export()
 }
 
-// pending reports whether traces are still on their way through the pipeline.
-func (e *exporter) pending() bool {
-	if e.done.Load() < e.sent.Load() {
-		return true
-	}
-	for _, s := range e.sinks {
-		if s.done.Load() < s.sent.Load() {
-			return true
-		}
-	}
-	return false
-}
-
 // flush waits until every trace accepted before the call is assembled and handed to every
 // destination (or dropped), or ctx ends.
-func (e *exporter) flush(ctx context.Context) error {
+func (e *exporter) flush(ctx context.Context) error { return e.flushTo(ctx, nil) }
+
+// flushTo is flush for the destinations only accepts (all when nil): reading traces back from
+// the local store waits for the store, not for a slow remote destination.
+func (e *exporter) flushTo(ctx context.Context, only func(Destination) bool) error {
 	e.flushing.Add(1)
 	defer e.flushing.Add(-1)
 	target := e.sent.Load()
@@ -251,6 +316,9 @@ func (e *exporter) flush(ctx context.Context) error {
 		return fmt.Errorf("agentlens: flush: %w", err)
 	}
 	for _, s := range e.sinks {
+		if only != nil && !only(s.dest) {
+			continue
+		}
 		target := s.sent.Load()
 		if err := waitUntil(ctx, func() bool { return s.done.Load() >= target }); err != nil {
 			return fmt.Errorf("agentlens: flush: destination %s: %w", s.name, err)
@@ -275,9 +343,15 @@ func waitUntil(ctx context.Context, cond func() bool) error {
 	return nil
 }
 
+// shutdown flushes until ctx ends, stops the pipeline, counts every trace it leaves
+// undelivered, and shuts the destinations down. It returns by ctx's deadline even when a
+// destination ignores ctx: an export still running then is abandoned, its traces counted as
+// failed, and its goroutine ends when the destination returns.
 func (e *exporter) shutdown(ctx context.Context) error {
 	err := e.flush(ctx)
-	e.stopped.Store(true)
+	e.gate.Lock()
+	e.stopped = true
+	e.gate.Unlock()
 	e.startOnce.Do(func() {}) // never start after this point
 	close(e.stop)
 	e.cancel()
@@ -289,26 +363,84 @@ func (e *exporter) shutdown(ctx context.Context) error {
 	select {
 	case <-finished:
 	case <-ctx.Done():
-		return errors.Join(err, fmt.Errorf("agentlens: shutdown: destinations still busy: %w", ctx.Err()))
 	}
-	if n := len(e.queue); n > 0 {
-		for range n {
-			e.rt.rec.DropTrace("after-shutdown", "trace left in the queue at shutdown")
+	if left := e.abandon(); left > 0 {
+		lerr := fmt.Errorf("agentlens: shutdown: %d trace(s) left undelivered (counted in GetStats)", left)
+		if ctx.Err() != nil {
+			lerr = fmt.Errorf("%w: %w", lerr, context.Cause(ctx))
 		}
-	}
-	for _, s := range e.sinks {
-		for n := len(s.queue); n > 0; n-- {
-			<-s.queue
-			s.dropped.Add(1)
-			e.rt.rec.DropTrace("after-shutdown "+s.name, "trace left in the queue of destination %s at shutdown", s.name)
-		}
+		err = errors.Join(err, lerr)
 	}
 	for _, s := range e.sinks {
 		if sd, ok := s.dest.(interface{ Shutdown(context.Context) error }); ok {
-			if serr := safeExport(func() error { return sd.Shutdown(ctx) }); serr != nil {
+			if serr := shutdownDestination(ctx, sd); serr != nil {
 				err = errors.Join(err, fmt.Errorf("agentlens: shutdown destination %s: %w", s.name, serr))
 			}
 		}
 	}
 	return err
+}
+
+// abandon gives up on every trace still in the pipeline: those not yet handed to the
+// destinations and those still queued count as dropped, those in an export that has not
+// returned as failed. It returns how many traces were left, per destination.
+func (e *exporter) abandon() uint64 {
+	e.mu.Lock()
+	e.abandoned = true
+	for range e.sent.Load() - e.done.Load() {
+		e.rt.rec.DropTrace("after-shutdown", "trace left in the queue at shutdown")
+	}
+	e.done.Store(e.sent.Load())
+	e.mu.Unlock()
+	discard(e.queue)
+	var total uint64
+	for _, s := range e.sinks {
+		s.mu.Lock()
+		s.abandoned = true
+		left := s.sent.Load() - s.done.Load()
+		inFlight := uint64(s.inFlight)
+		s.done.Store(s.sent.Load())
+		s.mu.Unlock()
+		discard(s.queue)
+		total += left
+		s.failed.Add(inFlight)
+		e.rt.rec.Stats.Failed.Add(inFlight)
+		if inFlight > 0 {
+			e.rt.rec.Fail("export "+s.name, "%d trace(s) still being exported to destination %s at Shutdown's deadline; abandoned", inFlight, s.name)
+		}
+		s.dropped.Add(left - inFlight)
+		for range left - inFlight {
+			e.rt.rec.DropTrace("after-shutdown "+s.name, "trace left in the queue of destination %s at shutdown", s.name)
+		}
+	}
+	return total
+}
+
+// discard empties q, whose traces were counted, so they are not held in memory.
+func discard[T any](q chan T) {
+	for {
+		select {
+		case <-q:
+		default:
+			return
+		}
+	}
+}
+
+// shutdownDestination calls d.Shutdown, recovering a panic, and stops waiting for it when
+// ctx ends.
+func shutdownDestination(ctx context.Context, d interface{ Shutdown(context.Context) error }) error {
+	done := make(chan error, 1)
+	go func() { done <- safeExport(func() error { return d.Shutdown(ctx) }) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		select {
+		case err := <-done: // it returned at the deadline too
+			return err
+		default:
+			return fmt.Errorf("still shutting down at the deadline: %w", context.Cause(ctx))
+		}
+	}
 }

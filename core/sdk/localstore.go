@@ -61,7 +61,7 @@ func flushedStore(ctx context.Context) (*store.Store, error) {
 	if rt.store == nil {
 		return nil, fmt.Errorf("agentlens: %w", ErrNoStore)
 	}
-	if err := rt.exp.flush(ctx); err != nil {
+	if err := rt.exp.flushTo(ctx, func(d Destination) bool { return d == Destination(rt.store) }); err != nil {
 		return nil, err
 	}
 	return rt.store, nil

@@ -51,6 +51,20 @@ var DefaultRetryPolicy = RetryPolicy{Initial: 100 * time.Millisecond, Max: 5 * t
 // DefaultExportTimeout bounds one export attempt to one destination.
 const DefaultExportTimeout = 30 * time.Second
 
+// DefaultShutdownTimeout bounds Shutdown when its ctx has no deadline.
+const DefaultShutdownTimeout = 30 * time.Second
+
+// WithShutdownTimeout bounds Shutdown when its ctx has no deadline, and the background
+// shutdown of a configuration that Configure replaced (default 30s). What is still
+// undelivered then is counted as dropped or failed, never waited for.
+func WithShutdownTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) {
+		if d > 0 {
+			c.shutdownTimeout = d
+		}
+	})
+}
+
 // WithRetry sets how failed exports are retried (default DefaultRetryPolicy). Zero fields
 // keep their defaults; a negative MaxElapsed turns retries off.
 func WithRetry(p RetryPolicy) Option {

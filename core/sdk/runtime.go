@@ -3,6 +3,8 @@ package sdk
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -80,9 +82,10 @@ func installed() *runtime {
 
 // Configure sets up tracing from the environment and opts (options win). It is optional:
 // the first span configures tracing from the environment alone. Calling it again replaces
-// the configuration; the previous one is flushed and shut down, and spans still open in it
-// end into it. A malformed environment variable or option is an error naming it, and the
-// previous configuration stays in place.
+// the configuration without waiting for the previous one: that one is flushed and shut down
+// in the background (bounded by WithShutdownTimeout), spans still open in it end into it, and
+// Flush and Shutdown wait for it. A malformed environment variable or option is an error
+// naming it, and the previous configuration stays in place.
 func Configure(opts ...Option) error {
 	cfg, err := newConfig(osGetenv, opts)
 	if err != nil {
@@ -93,9 +96,47 @@ func Configure(opts ...Option) error {
 		return err
 	}
 	if old := live.Install(rt.rec); old != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = old.Owner.(*runtime).shutdown(ctx)
+		retire(old.Owner.(*runtime))
+	}
+	return nil
+}
+
+// retiring holds the configurations that Configure replaced and that are still shutting
+// down; Flush and Shutdown wait for them.
+var retiring struct {
+	sync.Mutex
+	done []chan struct{}
+}
+
+// retire shuts rt down in the background.
+func retire(rt *runtime) {
+	done := make(chan struct{})
+	retiring.Lock()
+	retiring.done = append(retiring.done, done)
+	retiring.Unlock()
+	go func() {
+		defer close(done)
+		if err := rt.shutdown(context.Background()); err != nil {
+			rt.rec.Fail("shutdown-replaced", "the configuration Configure replaced: %w", err)
+		}
+		retiring.Lock()
+		retiring.done = slices.DeleteFunc(retiring.done, func(c chan struct{}) bool { return c == done })
+		retiring.Unlock()
+	}()
+}
+
+// waitRetired waits until the configurations replaced before the call are shut down, or ctx
+// ends.
+func waitRetired(ctx context.Context) error {
+	retiring.Lock()
+	pending := slices.Clone(retiring.done)
+	retiring.Unlock()
+	for _, done := range pending {
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return fmt.Errorf("agentlens: a replaced configuration is still shutting down: %w", ctx.Err())
+		}
 	}
 	return nil
 }
@@ -123,8 +164,14 @@ func Override(opts ...Option) (restore func(), err error) {
 }
 
 // Flush waits until every trace finished before the call has been handed to every
-// destination, or ctx is done. It returns ctx's error in the latter case.
+// destination, or ctx is done. It returns ctx's error in the latter case. With no deadline
+// it waits as long as the destinations take: a destination that keeps failing is retried
+// for up to RetryPolicy.MaxElapsed.
 func Flush(ctx context.Context) error {
+	ctx = orBackground(ctx)
+	if err := waitRetired(ctx); err != nil {
+		return err
+	}
 	rt := installed()
 	if rt == nil {
 		return nil
@@ -134,25 +181,43 @@ func Flush(ctx context.Context) error {
 
 // Shutdown flushes, then stops the export pipeline and the timeout sweeper and shuts down
 // destinations that have a Shutdown method. Traces finished afterwards are dropped; a later
-// span or Configure starts afresh. It returns ctx's error if ctx ends first.
+// span or Configure starts afresh. Shutdown returns by ctx's deadline, or, when ctx has none,
+// after the configuration's shutdown timeout (WithShutdownTimeout, default 30s), even when a
+// destination ignores ctx: the traces it leaves undelivered are counted in GetStats and the
+// error says how many. It returns ctx's error if ctx ends first.
 func Shutdown(ctx context.Context) error {
+	ctx = orBackground(ctx)
 	rec := live.Install(nil)
-	if rec == nil {
-		return nil
+	var err error
+	if rec != nil {
+		rt := rec.Owner.(*runtime)
+		err = rt.shutdown(ctx)
+		// Its counters stay readable (GetStats) until tracing is configured again: the
+		// drops of the final flush are what a program reads last.
+		shutDown.Store(rt)
 	}
-	rt := rec.Owner.(*runtime)
-	err := rt.shutdown(ctx)
-	// Its counters stay readable (GetStats) until tracing is configured again: the drops
-	// of the final flush are what a program reads last.
-	shutDown.Store(rt)
-	return err
+	return errors.Join(err, waitRetired(ctx))
+}
+
+// orBackground stands in context.Background for a nil ctx.
+func orBackground(ctx context.Context) context.Context {
+	if ctx == nil {
+		return context.Background()
+	}
+	return ctx
 }
 
 // shutDown is the configuration Shutdown ended last, whose counters GetStats returns while no
 // configuration is installed.
 var shutDown atomic.Pointer[runtime]
 
+// shutdown shuts rt down once, by ctx's deadline or, without one, its shutdown timeout.
 func (rt *runtime) shutdown(ctx context.Context) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, rt.cfg.shutdownTimeout)
+		defer cancel()
+	}
 	rt.stopOnce.Do(func() {
 		rt.stopErr = errors.Join(rt.exp.shutdown(ctx), rt.rec.Stop(ctx))
 	})

@@ -14,6 +14,10 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/agentlens/agentlens/core"
 	"github.com/agentlens/agentlens/core/sdk"
@@ -231,4 +235,17 @@ func TestChunkEventsReachEveryDestination(t *testing.T) {
 		checkChunks(t, "hook", &seen)
 		checkChunks(t, "store", &readBack(t, id).Spans[0])
 	})
+}
+
+// Searching the local store waits for the store, not for a stuck destination beside it.
+func TestStoreReadsDoNotWaitForOtherDestinations(t *testing.T) {
+	stuck := newStuckDest()
+	configureStore(t, filepath.Join(t.TempDir(), "traces.db"), sdk.WithDestinations(stuck), quiet)
+	defer close(stuck.release)
+	runTraces(3)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	res, err := sdk.SearchTraces(ctx, store.SearchOptions{})
+	require.NoError(t, err)
+	assert.Len(t, res.Traces, 3)
 }

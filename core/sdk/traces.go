@@ -31,20 +31,22 @@ func GetTrace(ctx context.Context, traceID string) (*tracedata.Trace, error) {
 	if rt == nil {
 		return nil, fmt.Errorf("agentlens: trace %q: %w", traceID, ErrTraceNotFound)
 	}
-	if rt.exp.pending() {
-		if err := rt.exp.flush(ctx); err != nil {
+	// Each reader is asked after the traces finished so far reached it, and only it: a slow
+	// remote destination does not hold a read of the local store.
+	for _, d := range rt.cfg.destinations {
+		r, ok := d.(TraceReader)
+		if !ok {
+			continue
+		}
+		if err := rt.exp.flushTo(ctx, func(x Destination) bool { return x == d }); err != nil {
 			return nil, err
 		}
-	}
-	for _, d := range rt.cfg.destinations {
-		if r, ok := d.(TraceReader); ok {
-			t, err := r.GetTrace(ctx, traceID)
-			if err == nil {
-				return t, nil
-			}
-			if !errors.Is(err, ErrTraceNotFound) {
-				return nil, err
-			}
+		t, err := r.GetTrace(ctx, traceID)
+		if err == nil {
+			return t, nil
+		}
+		if !errors.Is(err, ErrTraceNotFound) {
+			return nil, err
 		}
 	}
 	if rt.rec.Lookup(traceID) != nil {
