@@ -102,9 +102,9 @@
 //     concurrent calls gets a span of its own from the OpenAI adapter, under their common
 //     parent, instead of enriching one of them. Once that happens on a context, every span
 //     still open or started under it is ambiguous until it has nothing open. The trees are
-//     valid, never mixed, and poorer (a model span whose end callback another run's took
-//     may stay open and be dropped with its trace's end): WrapModel and WrapChain make
-//     them exact.
+//     valid, never mixed, and poorer, but lose no span: a span whose end another run's
+//     callback took is ended when its parent ends, and a trace's top span waits for the
+//     spans of its tree still being ended. WrapModel and WrapChain make them exact.
 //   - langchaingo's OpenAI and Gemini LLMs fire no LLMError, and the calculator returns an
 //     evaluator error as a result without its end callback: such a span ends when its
 //     parent ends or moves on (marked KeyInferredEnd; with the parent's error when it

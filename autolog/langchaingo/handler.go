@@ -65,6 +65,7 @@ func (h *Handler) startFrame(ctx context.Context, k kind, agentPlan bool, name, 
 		return nil
 	}
 	endInferred(res.finished, nil)
+	state.settle(res.finished, nil)
 	f := res.f
 	if !f.own {
 		return f
@@ -92,14 +93,11 @@ func (h *Handler) endFrame(ctx context.Context, k kind, match func(*frame) bool,
 		}
 		return
 	}
-	f := res.f
-	if res.ambiguous {
-		// The end may be a concurrent sibling's: record no outputs, usage or error on a span
-		// they may not belong to, only that it ended.
-		counts.ambiguous.Add(1)
-		f.span.SetAttribute(KeyAmbiguous, true)
-		cause, finish = nil, nil
+	if res.closed {
+		return
 	}
+	f := res.f
+	defer state.settle(res.dead, f)
 	endInferred(res.dead, cause)
 	if !f.own {
 		return
@@ -107,12 +105,18 @@ func (h *Handler) endFrame(ctx context.Context, k kind, match func(*frame) bool,
 	if finish != nil {
 		finish(f.span)
 	}
-	if k == kindChain {
-		if name := chainName(f); name != ChainSpanName {
-			instrument.OnExport(f.span, func(s *instrument.FinishedSpan) { s.SetName(name) })
-		}
-	}
+	nameChain(f)
 	f.span.End()
+}
+
+// nameChain renames a chain span, at export, after what its callbacks showed it to be.
+func nameChain(f *frame) {
+	if f.kind != kindChain {
+		return
+	}
+	if name := chainName(f); name != ChainSpanName {
+		instrument.OnExport(f.span, func(s *instrument.FinishedSpan) { s.SetName(name) })
+	}
 }
 
 // usable reports whether a callback's context can be traced: langchaingo passes the
@@ -267,6 +271,7 @@ func (h *Handler) agentEvent(ctx context.Context, tool, name string, attrs map[s
 		return
 	}
 	endInferred(finished, nil)
+	state.settle(finished, nil)
 	if ambiguous {
 		// The event may be a concurrent executor's: keep it off a span it may not belong to.
 		counts.ambiguous.Add(1)

@@ -59,6 +59,19 @@ type frame struct {
 	// siblings' own ends are wrong too.
 	ambiguous bool
 	started   time.Time
+	// pending counts, on a trace's top frame, the frames of its tree that a callback took
+	// out and is ending outside the tracker's lock; endDeferred tells that the top frame's
+	// own end came meanwhile and waits for them (see tracker.settle).
+	pending     int
+	endDeferred bool
+}
+
+// top returns the outermost frame f descends from, f itself when it has no parent.
+func (f *frame) top() *frame {
+	for f.parent != nil {
+		f = f.parent
+	}
+	return f
 }
 
 // descends reports whether f is a strict descendant of a.
@@ -331,6 +344,7 @@ func (t *tracker) start(ctx context.Context, k kind, agentPlan bool, open func(p
 			toolName, parent.pendingTool = parent.pendingTool, ""
 		}
 	}
+	hold(res.finished)
 	sctx, span := startIn(pctx, open, toolName)
 	f := &frame{kind: k, span: span, ctx: sctx, parent: parent, own: true, started: now, ambiguous: r.mixed}
 	r.open = append(r.open, f)
@@ -376,6 +390,10 @@ type ended struct {
 	f         *frame
 	dead      []*frame // open descendants of f, which langchaingo will not end
 	ambiguous bool
+	// closed tells that end has ended the spans itself: an ambiguous end, whose spans must
+	// end in the order its decision implies (descendants first). Ended after the lock, a
+	// frame another callback took out just before could end after its root, and be lost.
+	closed bool
 }
 
 // end closes the frame of kind k that an end callback on ctx is about; match, when not nil,
@@ -423,7 +441,83 @@ func (t *tracker) end(ctx context.Context, k kind, match func(*frame) bool) (end
 	if len(r.open) == 0 {
 		delete(t.runs, key)
 	}
+	if res.ambiguous {
+		// Only ends of concurrent work on one context race each other, and they record no
+		// outputs (see Handler.endFrame): ending their spans here is cheap.
+		closeAmbiguous(res)
+		res.closed = true
+	} else {
+		hold(res.dead)
+		hold([]*frame{f})
+	}
 	return res, true
+}
+
+// closeAmbiguous ends the spans of an ambiguous end, under the tracker's lock: its dead
+// descendants, then the frame, marked KeyAmbiguous, with no outputs, usage or error that may
+// be another run's.
+func closeAmbiguous(res ended) {
+	counts.ambiguous.Add(1)
+	for i := len(res.dead) - 1; i >= 0; i-- {
+		if markInferred(res.dead[i], nil) {
+			endOrDefer(res.dead[i])
+		}
+	}
+	f := res.f
+	if !f.own {
+		return
+	}
+	f.span.SetAttribute(KeyAmbiguous, true)
+	nameChain(f)
+	endOrDefer(f)
+}
+
+// hold counts fs, which a callback took out of their run and ends after the lock, as pending
+// on their trace's top frame: ending that frame meanwhile would leave theirs after the end
+// of their trace, which drops them. Called under the lock.
+func hold(fs []*frame) {
+	for _, f := range fs {
+		if top := f.top(); top != f {
+			top.pending++
+		}
+	}
+}
+
+// endOrDefer ends f's span now, or, when f is a trace's top frame whose descendants are still
+// being ended (held), once the last of them has (settle). Called under the lock.
+func endOrDefer(f *frame) {
+	if f.parent == nil && f.pending > 0 {
+		f.endDeferred = true
+		return
+	}
+	f.span.End()
+}
+
+// settle is the end of held frames fs (and f, when not nil): a top frame whose end waited
+// for them ends now.
+func (t *tracker) settle(fs []*frame, f *frame) {
+	if len(fs) == 0 && (f == nil || f.parent == nil) {
+		return // nothing was held
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, g := range fs {
+		settleOne(g)
+	}
+	if f != nil {
+		settleOne(f)
+	}
+}
+
+func settleOne(f *frame) {
+	top := f.top()
+	if top == f {
+		return
+	}
+	if top.pending--; top.pending == 0 && top.endDeferred {
+		top.endDeferred = false
+		top.span.End()
+	}
 }
 
 // agentEvent finds the executor an agent action or finish on ctx is about, marks it an
@@ -457,7 +551,9 @@ func (t *tracker) agentEvent(ctx context.Context, tool string) (f *frame, finish
 	}
 	f.agent = true
 	f.pendingTool = tool
-	return f, takeChildren(r, f), false, true
+	finished = takeChildren(r, f)
+	hold(finished)
+	return f, finished, false, true
 }
 
 // chunk returns the LLM frame a stream chunk on ctx belongs to and its index. langchaingo's
@@ -607,19 +703,26 @@ func (t *tracker) sweep(now time.Time) []*frame {
 // failed with too. Frames joined from a wrapper are the wrapper's to end.
 func endInferred(fs []*frame, cause error) {
 	for i := len(fs) - 1; i >= 0; i-- {
-		f := fs[i]
-		if !f.own {
-			continue
+		if markInferred(fs[i], cause) {
+			fs[i].span.End()
 		}
-		counts.inferred.Add(1)
-		f.span.SetAttribute(KeyInferredEnd, true)
-		if f.ambiguous {
-			f.span.SetAttribute(KeyAmbiguous, true)
-			cause = nil // it may be another run's error
-		}
-		if cause != nil {
-			f.span.RecordError(cause)
-		}
-		f.span.End()
 	}
+}
+
+// markInferred records on f that langchaingo did not end it, and reports whether its span is
+// the handler's to end.
+func markInferred(f *frame, cause error) bool {
+	if !f.own {
+		return false
+	}
+	counts.inferred.Add(1)
+	f.span.SetAttribute(KeyInferredEnd, true)
+	if f.ambiguous {
+		f.span.SetAttribute(KeyAmbiguous, true)
+		cause = nil // it may be another run's error
+	}
+	if cause != nil {
+		f.span.RecordError(cause)
+	}
+	return true
 }
