@@ -12,13 +12,14 @@ import (
 
 // RequestPreview summarises a root span's inputs (JSON text) as MLflow does: for chat-shaped
 // inputs (OpenAI "messages", Responses API "input", Gemini "contents", or any of them under
-// "request"), the text of the last user message; otherwise the JSON itself. At most 1000 characters, ending in "..."
-// when cut.
+// "request"), the text of the last user message; for a bare JSON array of messages (what a
+// framework's model takes, eino's []*schema.Message), of the first user message; otherwise
+// the JSON itself. At most 1000 characters, ending in "..." when cut.
 func RequestPreview(inputsJSON string) string { return preview(inputsJSON, "user") }
 
 // ResponsePreview summarises a root span's outputs like RequestPreview, taking the
 // assistant's message of chat-shaped outputs (OpenAI "choices", Responses API "output",
-// Gemini "candidates").
+// Gemini "candidates", the last of a bare array of messages).
 func ResponsePreview(outputsJSON string) string { return preview(outputsJSON, "assistant") }
 
 func preview(js, role string) string {
@@ -30,6 +31,18 @@ func preview(js, role string) string {
 		if obj, ok := jsontext.Object(js); ok {
 			if text, ok := chatText(obj, role, 0); ok && text != "" {
 				content = text
+			}
+		}
+	case len(js) > 0 && js[0] == '[' && strings.Contains(js, `"role"`):
+		if jsontext.Valid(js) {
+			list := gjson.Parse(js)
+			content, ok := lastMessage(list, role)
+			if role == "user" {
+				// What was asked first, as MLflow previews a list of messages.
+				content, ok = firstMessage(list, role)
+			}
+			if text := messageText(content); ok && text != "" {
+				return termtext.Truncate(text, previewMaxChars)
 			}
 		}
 	case len(js) > 1 && js[0] == '"' && js[len(js)-1] == '"' && plainJSONText(js[1:len(js)-1]):
@@ -122,6 +135,28 @@ func lastMessage(list gjson.Result, role string) (content gjson.Result, ok bool)
 		return lastWithRole, true
 	}
 	return last, found
+}
+
+// firstMessage is lastMessage's mirror: the content of the first message with the role, or
+// of the first message of all.
+func firstMessage(list gjson.Result, role string) (content gjson.Result, ok bool) {
+	var first gjson.Result
+	var found bool
+	list.ForEach(func(_, item gjson.Result) bool {
+		r, c, isMsg := asMessage(item)
+		if !isMsg {
+			return true
+		}
+		if !found {
+			first, found = c, true
+		}
+		if r == role {
+			first = c
+			return false
+		}
+		return true
+	})
+	return first, found
 }
 
 // asMessage reads a message: an object with a string "role" and a "content".

@@ -27,6 +27,21 @@ func TestRequestPreview(t *testing.T) {
 			"last question",
 		},
 		{
+			"bare list of messages (a framework model's input): first user message",
+			`[{"role":"system","content":"be nice"},{"role":"user","content":"first question"},{"role":"assistant","content":"reply"},{"role":"user","content":"follow-up"}]`,
+			"first question",
+		},
+		{
+			"bare list without a user message: the first message",
+			`[{"role":"system","content":"be nice"},{"role":"assistant","content":"hello"}]`,
+			"be nice",
+		},
+		{
+			"list of things that are not messages: the JSON",
+			`[{"role":1},{"name":"x"}]`,
+			`[{"role":1},{"name":"x"}]`,
+		},
+		{
 			"content parts: first text part",
 			`{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"http://x/y.png"}},{"type":"text","text":"hi"},{"type":"text","text":"second"}]}]}`,
 			"hi",
@@ -133,6 +148,11 @@ func TestResponsePreview(t *testing.T) {
 	cases := []struct {
 		name, in, want string
 	}{
+		{
+			"bare list of messages: last assistant message",
+			`[{"role":"user","content":"q"},{"role":"assistant","content":"first answer"},{"role":"tool","content":"42"},{"role":"assistant","content":"final answer"}]`,
+			"final answer",
+		},
 		{
 			"chat completion",
 			`{"id":"chatcmpl-1","choices":[{"index":0,"message":{"role":"assistant","content":"answer"},"finish_reason":"stop"}]}`,
