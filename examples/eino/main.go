@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	einoopenai "github.com/cloudwego/eino-ext/components/model/openai"
@@ -190,13 +191,14 @@ type weather struct {
 	Conditions   string `json:"conditions"`
 }
 
-// getWeather is the agent's tool; a real one would ask a weather service.
+// getWeather is the agent's tool; a real one would ask a weather service. It knows two
+// cities, however the model spells them ("Porto", "porto, Portugal").
 func getWeather(_ context.Context, in weatherArgs) (weather, error) {
-	switch in.City {
-	case "Lisbon":
-		return weather{City: in.City, TemperatureC: 24, Conditions: "sunny"}, nil
-	case "Porto":
-		return weather{City: in.City, TemperatureC: 17, Conditions: "light rain"}, nil
+	switch city := strings.ToLower(in.City); {
+	case strings.Contains(city, "lisbon"):
+		return weather{City: "Lisbon", TemperatureC: 24, Conditions: "sunny"}, nil
+	case strings.Contains(city, "porto"):
+		return weather{City: "Porto", TemperatureC: 17, Conditions: "light rain"}, nil
 	}
 	return weather{}, fmt.Errorf("get_weather: no forecast for %q", in.City)
 }
