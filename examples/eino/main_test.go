@@ -255,3 +255,13 @@ func mustJSON(t *testing.T, v any) string {
 	require.NoError(t, err)
 	return string(b)
 }
+
+func TestGetWeather(t *testing.T) {
+	for _, city := range []string{"Porto", "porto, Portugal", "PORTO"} {
+		w, err := getWeather(context.Background(), weatherArgs{City: city})
+		require.NoError(t, err, city)
+		assert.Equal(t, weather{City: "Porto", TemperatureC: 17, Conditions: "light rain"}, w, city)
+	}
+	_, err := getWeather(context.Background(), weatherArgs{City: "Madrid"})
+	assert.EqualError(t, err, `get_weather: no forecast for "Madrid"`)
+}
