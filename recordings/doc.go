@@ -10,13 +10,16 @@
 //
 // The cassettes in recordings/cassettes were generated, not recorded from a provider: each
 // was made by this module's own fake OpenAI servers (internal/fakeopenai for the examples'
-// cassettes, the hand-written responses of the autolog/openai, swarm and recordings tests
-// for theirs), which answer in the OpenAI API's wire format, or by the fake Gemini servers of
-// the autolog/gemini and examples/gemini tests, in the Gemini API's wire format, through the
-// real recording path with a fake key. Their generator tests rewrite them when asked:
-// TestGenerateOpenAICassettes (AGENTLENS_REGEN_OPENAI=1), TestGenerateSwarmCassettes
-// (AGENTLENS_REGEN_SWARM=1), the examples' TestGenerate...Cassette tests
-// (AGENTLENS_REGEN_EXAMPLES=1; examples/gemini's TestGenerateGeminiCassette with
+// cassettes, streamed answers and streamed tool calls included, the hand-written responses
+// of the autolog/openai, swarm and recordings tests for theirs), which answer in the OpenAI
+// API's wire format, or by the fake Gemini servers of the autolog/gemini and examples/gemini
+// tests, in the Gemini API's wire format, through the real recording path with a fake key.
+// Their generator tests rewrite them when asked: TestGenerateOpenAICassettes
+// (AGENTLENS_REGEN_OPENAI=1), TestGenerateSwarmCassettes (AGENTLENS_REGEN_SWARM=1), the
+// examples' TestGenerate...Cassette tests (AGENTLENS_REGEN_EXAMPLES=1:
+// TestGenerateQuickstartCassette, TestGenerateRAGCassette, TestGenerateMultiagentCassette,
+// TestGenerateLangchaingoCassette, TestGenerateEinoCassette and, for examples/replaytest,
+// TestGenerateSummarizeCassette; examples/gemini's TestGenerateGeminiCassette with
 // AGENTLENS_REGEN_GEMINI=1), TestGenerateGenaigoCassette (AGENTLENS_REGEN_GEMINI=1) and
 // TestGenerateSelftestCassette (AGENTLENS_REGEN_SELFTEST=1).
 //

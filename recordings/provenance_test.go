@@ -1,6 +1,7 @@
 package recordings
 
 import (
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"io/fs"
@@ -74,5 +75,54 @@ func TestDocsSayHowCassettesWereMade(t *testing.T) {
 	})
 	if err != nil || n == 0 {
 		t.Fatalf("%d cassettes, %v", n, err)
+	}
+}
+
+// TestExampleCassettesHaveGenerators: every cassette in cassettes/examples has a generator
+// test in examples/ (a TestGenerate...Cassette whose doc says it rewrites that file), and
+// the package doc names it.
+func TestExampleCassettesHaveGenerators(t *testing.T) {
+	pkgs, err := parser.ParseDir(token.NewFileSet(), ".", func(fi fs.FileInfo) bool { return fi.Name() == "doc.go" }, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Join(strings.Fields(pkgs["recordings"].Files["doc.go"].Doc.Text()), " ")
+
+	// The generators: rewritten file -> test name.
+	gens := map[string]string{}
+	files, err := filepath.Glob(filepath.Join("..", "examples", "*", "*_test.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rewrites := regexp.MustCompile(`^TestGenerate\w+Cassette rewrites (recordings/cassettes/examples/[\w-]+\.yaml)`)
+	for _, file := range files {
+		f, err := parser.ParseFile(token.NewFileSet(), file, nil, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Recv != nil || fn.Doc == nil || !strings.HasPrefix(fn.Name.Name, "TestGenerate") {
+				continue
+			}
+			if m := rewrites.FindStringSubmatch(strings.Join(strings.Fields(fn.Doc.Text()), " ")); m != nil && strings.HasPrefix(m[0], fn.Name.Name+" ") {
+				gens[m[1]] = fn.Name.Name
+			}
+		}
+	}
+
+	cassettes, err := filepath.Glob(filepath.Join(filepath.Dir(Path("selftest")), "examples", "*.yaml"))
+	if err != nil || len(cassettes) == 0 {
+		t.Fatalf("%d example cassettes, %v", len(cassettes), err)
+	}
+	for _, c := range cassettes {
+		rel := "recordings/cassettes/examples/" + filepath.Base(c)
+		gen, ok := gens[rel]
+		switch {
+		case !ok:
+			t.Errorf("%s: no TestGenerate...Cassette in examples/ says it rewrites it", rel)
+		case !regexp.MustCompile(`\b` + gen + `\b`).MatchString(doc):
+			t.Errorf("recordings/doc.go does not name %s, which generates %s", gen, rel)
+		}
 	}
 }

@@ -39,7 +39,9 @@
 //
 // eino gives each handler its own copy of a stream; the handler reads it on a goroutine and
 // closes it. The span ends when the stream ends (ERROR when it fails), with one chunk event a
-// chunk and the assembled output (content, tool calls with their arguments, usage). eino
+// chunk and the assembled output (content, tool calls with their arguments, usage); chunks
+// assemble as eino concatenates them (a graph run with Stream gets its input as one chunk, a
+// ToolsNode's message lists merge into the tool messages in call order). eino
 // feeds all copies from one source that stops only when every copy is closed, so a stream the
 // program closes early is still read to its end by the handler, and the span sees all of it.
 // A parent span waits for children that end late, so no span ends after its trace's root.

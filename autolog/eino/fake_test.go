@@ -25,6 +25,15 @@ type reply struct {
 
 func say(s string) reply { return reply{content: s} }
 
+// outputTokens is the completion's token count the fake reports.
+func (r reply) outputTokens() int {
+	out := fakeopenai.Tokens(r.content)
+	for _, c := range r.calls {
+		out += fakeopenai.Tokens(c.Function.Name + c.Function.Arguments)
+	}
+	return out
+}
+
 func call(id, name, args string) reply {
 	tc := fakeopenai.ToolCall{ID: id, Type: "function"}
 	tc.Function.Name, tc.Function.Arguments = name, args
@@ -66,16 +75,16 @@ func newFakeModel(t *testing.T, answer func(n int, req *fakeopenai.ChatRequest) 
 		case req.Stream:
 			var u *fakeopenai.Usage
 			if req.StreamOptions != nil && req.StreamOptions.IncludeUsage {
-				x := fakeopenai.NewUsage(req.PromptTokens(), fakeopenai.Tokens(r.content))
+				x := fakeopenai.NewUsage(req.PromptTokens(), r.outputTokens())
 				u = &x
+			}
+			if len(r.calls) > 0 {
+				fakeopenai.WriteToolCallStream(w, seed, 1764670000, r.calls, u)
+				return
 			}
 			fakeopenai.WriteStream(w, seed, 1764670000, fakeopenai.SplitTokens(r.content), u)
 		default:
-			out := fakeopenai.Tokens(r.content)
-			for _, c := range r.calls {
-				out += fakeopenai.Tokens(c.Function.Name + c.Function.Arguments)
-			}
-			fakeopenai.WriteCompletion(w, seed, 1764670000, r.content, r.calls, fakeopenai.NewUsage(req.PromptTokens(), out))
+			fakeopenai.WriteCompletion(w, seed, 1764670000, r.content, r.calls, fakeopenai.NewUsage(req.PromptTokens(), r.outputTokens()))
 		}
 	})
 	fm.srv = &httpServer{URL: srv.URL}

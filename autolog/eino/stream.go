@@ -186,9 +186,20 @@ func assembleModel(items []any) *model.CallbackOutput {
 	return out
 }
 
-// assemble is the value a non-model stream's chunks make: messages concatenated, strings
-// joined, else the list of chunks.
+// assemble is the value a non-model stream's chunks make, as eino concatenates them: a
+// single chunk is itself (eino streams a graph's input as one chunk when the graph is run
+// with Stream), messages are concatenated, message lists concatenated index by index (a
+// ToolsNode streams one list a tool, each holding that tool's message at its call's index),
+// strings joined; else the list of chunks.
 func assemble(_ kind, items []any, _ error) any {
+	if len(items) == 1 {
+		return value(items[0])
+	}
+	if lists, ok := messageLists(items); ok {
+		if ms, err := schema.ConcatMessageArray(lists); err == nil {
+			return value(ms)
+		}
+	}
 	msgs := make([]*schema.Message, 0, len(items))
 	var text []byte
 	strs := true
@@ -216,4 +227,17 @@ func assemble(_ kind, items []any, _ error) any {
 		out[i] = value(it)
 	}
 	return out
+}
+
+// messageLists returns the chunks as message lists when every chunk is one.
+func messageLists(items []any) ([][]*schema.Message, bool) {
+	lists := make([][]*schema.Message, 0, len(items))
+	for _, it := range items {
+		ms, ok := it.([]*schema.Message)
+		if !ok {
+			return nil, false
+		}
+		lists = append(lists, ms)
+	}
+	return lists, len(lists) > 0
 }

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/cloudwego/eino/components/prompt"
+	"github.com/cloudwego/eino/components/tool"
 	"github.com/cloudwego/eino/compose"
+	"github.com/cloudwego/eino/flow/agent/react"
 	"github.com/cloudwego/eino/schema"
 	"github.com/stretchr/testify/require"
 
@@ -147,4 +149,64 @@ func TestStreamedChain(t *testing.T) {
 	model := span(t, tr, "model")
 	require.LessOrEqual(t, model.EndTimeUnixNano, root.EndTimeUnixNano)
 	require.Len(t, chunkEvents(model), len(fakeopenai.SplitTokens(poem))+1)
+}
+
+// A ReAct agent run as a stream: the model streams two tool calls (their arguments in
+// pieces, by index), the ToolsNode runs them, the model streams the answer. The graph's input
+// (one chunk of eino's stream) is recorded as the messages, the ToolsNode's output (a message
+// list a tool) as the tool messages in call order, each model span as its assembled answer.
+func TestStreamedReActAgent(t *testing.T) {
+	noLeaks(t)
+	rec := tracetest.Capture(t)
+	autolog(t)
+	lisbon := call("call_L0000000000000000000001", "get_weather", `{"city":"Lisbon"}`)
+	porto := call("call_P0000000000000000000001", "get_weather", `{"city":"Porto"}`)
+	both := reply{calls: append(lisbon.calls, porto.calls...)}
+	fm := newFakeModel(t, func(n int, req *fakeopenai.ChatRequest) reply {
+		if req.LastRole() == "tool" {
+			return say("Both are sunny.")
+		}
+		return both
+	})
+	ctx := context.Background()
+	agent, err := react.NewAgent(ctx, &react.AgentConfig{
+		ToolCallingModel: fm.chatModel(t),
+		ToolsConfig:      compose.ToolsNodeConfig{Tools: []tool.BaseTool{weatherTool(t)}},
+	})
+	require.NoError(t, err)
+	sr, err := agent.Stream(ctx, []*schema.Message{schema.UserMessage("Lisbon or Porto?")})
+	require.NoError(t, err)
+	msg, err := schema.ConcatMessageStream(sr)
+	require.NoError(t, err)
+	require.Equal(t, "Both are sunny.", msg.Content)
+
+	tr := waitTraces(t, rec, 1)[0]
+	require.Equal(t, strings.Join([]string{
+		"CHAIN ReActAgent OK",
+		"  CHAT_MODEL ChatModel OK",
+		"  CHAIN Tools OK",
+		"    TOOL get_weather OK",
+		"    TOOL get_weather OK",
+		"  CHAT_MODEL ChatModel OK",
+		""}, "\n"), tracetest.Tree(tr))
+	root := tr.RootSpan()
+	requireJSON(t, `{"messages":[{"role":"user","content":"Lisbon or Porto?"}]}`, attr(root, spantypes.KeySpanInputs))
+	requireJSON(t, `{"role":"assistant","content":"Both are sunny."}`, attr(root, spantypes.KeySpanOutputs))
+
+	calls := `[{"id":"call_L0000000000000000000001","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Lisbon\"}"}},` +
+		`{"id":"call_P0000000000000000000001","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Porto\"}"}}]`
+	models := tr.SearchSpans(tracedata.SpanQuery{Type: spantypes.ChatModel})
+	require.Len(t, models, 2)
+	requireJSON(t, `{"object":"chat.completion","model":"gpt-4o-mini","choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":null,"tool_calls":`+calls+`}}]}`,
+		attr(models[0], spantypes.KeySpanOutputs))
+	u, ok := models[0].TokenUsage()
+	require.True(t, ok)
+	require.Equal(t, int64(both.outputTokens()), u.OutputTokens)
+
+	tools := span(t, tr, "Tools")
+	requireJSON(t, `{"role":"assistant","content":null,"tool_calls":`+calls+`}`, attr(tools, spantypes.KeySpanInputs))
+	requireJSON(t, `{"messages":[`+
+		`{"role":"tool","content":"{\"city\":\"Lisbon\",\"temperature_c\":24,\"conditions\":\"sunny\"}","tool_call_id":"call_L0000000000000000000001"},`+
+		`{"role":"tool","content":"{\"city\":\"Porto\",\"temperature_c\":24,\"conditions\":\"sunny\"}","tool_call_id":"call_P0000000000000000000001"}]}`,
+		attr(tools, spantypes.KeySpanOutputs))
 }

@@ -14,8 +14,10 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // Key is the key the generator sends; scrubbing must keep it out of the cassette.
@@ -206,34 +208,138 @@ func WriteCompletion(w http.ResponseWriter, seed string, created int64, content 
 // chunk with the role, one chunk a piece, the finish chunk, the usage chunk when asked for,
 // and [DONE], each flushed on its own as the API sends them.
 func WriteStream(w http.ResponseWriter, seed string, created int64, pieces []string, usage *Usage) {
-	Headers(w, "text/event-stream; charset=utf-8", seed)
-	id := ID("chatcmpl-C", seed, 28)
-	head := fmt.Sprintf(`{"id":%q,"object":"chat.completion.chunk","created":%d,"model":%q,"service_tier":"default","system_fingerprint":%q,`,
-		id, created, Model, Fingerprint)
-	tail := `,"usage":null`
-	if usage == nil {
-		tail = ""
-	}
-	send := func(body string) {
-		_, _ = io.WriteString(w, "data: "+body+"\n\n")
-		w.(http.Flusher).Flush()
-	}
-	chunk := func(delta, finish string) string {
-		c := head + `"choices":[{"index":0,"delta":` + delta + `,"logprobs":null,"finish_reason":` + finish + `}]` + tail
-		return c + `,"obfuscation":"` + ID("", c, 3+len(c)%11) + `"}`
-	}
-	send(chunk(`{"role":"assistant","content":"","refusal":null}`, "null"))
+	s := newStream(w, seed, created, usage != nil)
+	s.send(`{"role":"assistant","content":"","refusal":null}`, "null")
 	for _, p := range pieces {
-		b, _ := json.Marshal(p)
-		send(chunk(`{"content":`+string(b)+`}`, "null"))
+		s.send(`{"content":`+jsonString(p)+`}`, "null")
 	}
-	send(chunk(`{}`, `"stop"`))
+	s.finish("stop", usage)
+}
+
+// WriteToolCallStream answers a streamed chat completion whose answer is tool calls, as the
+// API streams them: for each call, a chunk with its index, id, type, name and empty
+// arguments (the first call's carries the role, null content and refusal too), then its
+// arguments in pieces ([SplitArguments]), each piece under the same index; then the finish
+// chunk ("tool_calls"), the usage chunk when asked for, and [DONE].
+func WriteToolCallStream(w http.ResponseWriter, seed string, created int64, calls []ToolCall, usage *Usage) {
+	s := newStream(w, seed, created, usage != nil)
+	for i, c := range calls {
+		head := `{"index":` + strconv.Itoa(i) + `,"id":` + jsonString(c.ID) + `,"type":` + jsonString(c.Type) +
+			`,"function":{"name":` + jsonString(c.Function.Name) + `,"arguments":""}}`
+		if i == 0 {
+			s.send(`{"role":"assistant","content":null,"tool_calls":[`+head+`],"refusal":null}`, "null")
+		} else {
+			s.send(`{"tool_calls":[`+head+`]}`, "null")
+		}
+		for _, p := range SplitArguments(c.Function.Arguments) {
+			s.send(`{"tool_calls":[{"index":`+strconv.Itoa(i)+`,"function":{"arguments":`+jsonString(p)+`}}]}`, "null")
+		}
+	}
+	s.finish("tool_calls", usage)
+}
+
+// stream writes the chunks of one streamed chat completion.
+type stream struct {
+	w          http.ResponseWriter
+	head, tail string // the fields before "choices", and after them ("usage":null when usage is asked for)
+}
+
+func newStream(w http.ResponseWriter, seed string, created int64, withUsage bool) *stream {
+	Headers(w, "text/event-stream; charset=utf-8", seed)
+	s := &stream{w: w}
+	s.head = fmt.Sprintf(`{"id":%q,"object":"chat.completion.chunk","created":%d,"model":%q,"service_tier":"default","system_fingerprint":%q,`,
+		ID("chatcmpl-C", seed, 28), created, Model, Fingerprint)
+	if withUsage {
+		s.tail = `,"usage":null`
+	}
+	return s
+}
+
+// event sends one server-sent event and flushes it.
+func (s *stream) event(data string) {
+	_, _ = io.WriteString(s.w, "data: "+data+"\n\n")
+	s.w.(http.Flusher).Flush()
+}
+
+// obfuscated closes a chunk with the random-length padding field the API adds.
+func obfuscated(c string) string { return c + `,"obfuscation":"` + ID("", c, 3+len(c)%11) + `"}` }
+
+// send sends a chunk with the delta (a JSON object) and finish reason (JSON: null or a string).
+func (s *stream) send(delta, finish string) {
+	s.event(obfuscated(s.head + `"choices":[{"index":0,"delta":` + delta + `,"logprobs":null,"finish_reason":` + finish + `}]` + s.tail))
+}
+
+// finish sends the finish chunk, the usage chunk (when usage is not nil) and [DONE].
+func (s *stream) finish(reason string, usage *Usage) {
+	s.send(`{}`, jsonString(reason))
 	if usage != nil {
 		u, _ := json.Marshal(usage)
-		c := head + `"choices":[],"usage":` + string(u)
-		send(c + `,"obfuscation":"` + ID("", c, 3+len(c)%11) + `"}`)
+		s.event(obfuscated(s.head + `"choices":[],"usage":` + string(u)))
 	}
-	send("[DONE]")
+	s.event("[DONE]")
+}
+
+func jsonString(v string) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// SplitArguments cuts a tool call's JSON arguments into pieces the way the API streams
+// them: words (with their leading space), runs of punctuation ({", ":", ","), and
+// punctuation inside a string on its own; {"city":"San Francisco, CA"} comes as {", city,
+// ":", San, " Francisco", ",", " CA" and "}. The pieces join to args.
+func SplitArguments(args string) []string {
+	const (
+		none = iota
+		word
+		punct
+		space
+	)
+	var out []string
+	var cur strings.Builder
+	kind := none
+	flush := func() {
+		if cur.Len() > 0 {
+			out = append(out, cur.String())
+			cur.Reset()
+		}
+		kind = none
+	}
+	inString, escaped := false, false
+	for _, r := range args {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if kind != word && kind != space {
+				flush()
+			}
+			kind = word
+		case r == ' ':
+			flush()
+			kind = space
+		case r == '"' && !escaped:
+			if kind != punct {
+				flush()
+			}
+			kind = punct
+			inString = !inString
+		case inString:
+			flush()
+			kind = punct
+			cur.WriteRune(r)
+			flush()
+			escaped = r == '\\' && !escaped
+			continue
+		default:
+			if kind != punct {
+				flush()
+			}
+			kind = punct
+		}
+		cur.WriteRune(r)
+		escaped = false
+	}
+	flush()
+	return out
 }
 
 // SplitTokens cuts text into pieces the way a model streams it: words with their leading
