@@ -19,7 +19,7 @@ func RequestPreview(inputsJSON string) string { return preview(inputsJSON, "user
 
 // ResponsePreview summarises a root span's outputs like RequestPreview, taking the
 // assistant's message of chat-shaped outputs (OpenAI "choices", Responses API "output",
-// Gemini "candidates", the last of a bare array of messages).
+// Gemini "candidates", the last of a bare array of messages, or a message on its own).
 func ResponsePreview(outputsJSON string) string { return preview(outputsJSON, "assistant") }
 
 func preview(js, role string) string {
@@ -31,6 +31,9 @@ func preview(js, role string) string {
 		if obj, ok := jsontext.Object(js); ok {
 			if text, ok := chatText(obj, role, 0); ok && text != "" {
 				content = text
+			} else if _, c, ok := asMessage(obj); ok && messageText(c) != "" {
+				// One message (a framework model's answer, eino's *schema.Message): its text.
+				content = messageText(c)
 			}
 		}
 	case len(js) > 0 && js[0] == '[' && strings.Contains(js, `"role"`):

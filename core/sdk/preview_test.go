@@ -149,6 +149,16 @@ func TestResponsePreview(t *testing.T) {
 		name, in, want string
 	}{
 		{
+			"one message on its own (eino's *schema.Message)",
+			`{"role":"assistant","content":"Lisbon is warmer.","response_meta":{"finish_reason":"stop"}}`,
+			"Lisbon is warmer.",
+		},
+		{
+			"one message with tool calls and no text: the JSON",
+			`{"role":"assistant","content":"","tool_calls":[{"id":"c1"}]}`,
+			`{"role":"assistant","content":"","tool_calls":[{"id":"c1"}]}`,
+		},
+		{
 			"bare list of messages: last assistant message",
 			`[{"role":"user","content":"q"},{"role":"assistant","content":"first answer"},{"role":"tool","content":"42"},{"role":"assistant","content":"final answer"}]`,
 			"final answer",
