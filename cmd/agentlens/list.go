@@ -26,17 +26,22 @@ const listLong = `List the traces of the store, newest first, one line each: tra
 
 --filter takes MLflow's search_traces filter grammar: comparisons joined by AND.
 
-  keys       status, timestamp_ms, execution_time_ms, name (the trace name), request_id,
+  keys       status, timestamp_ms, execution_time_ms, end_time_ms, name (the trace name),
+             request_id, client_request_id, run_id (metadata mlflow.sourceRun),
              tag.KEY, metadata.KEY, span.name, span.type (any span of the trace);
-             quote a key containing dots with backticks: tag.` + "`mlflow.traceName`" + `
-  operators  numbers (timestamp_ms, execution_time_ms): = != < <= > >=
-             strings: = != LIKE ILIKE (% matches any run, _ one character)
+             a key is everything after the first dot (tags.mlflow.traceName); quote
+             other keys with backticks or double quotes: tag.` + "`my key`" + `, tag."a=b"
+  operators  numbers (timestamp_ms, execution_time_ms, end_time_ms): = != < <= > >=
+             strings: = != LIKE ILIKE (% matches any run, _ one character),
+             RLIKE (a regular expression in Go's RE2 syntax, matched anywhere)
              both: IN (...) and NOT IN (...)
-  values     'string' or "string"; integers for numbers; status is one of
+  values     'string' or "string"; numbers, with a decimal point or not; status is one of
              OK, ERROR, IN_PROGRESS, STATE_UNSPECIFIED
 
---order-by takes an attribute (status, timestamp_ms, execution_time_ms, name, request_id)
-and optionally ASC or DESC; repeat it for several keys. The default is timestamp_ms DESC.
+--order-by takes an attribute (status, timestamp_ms, execution_time_ms, end_time_ms, name,
+request_id, client_request_id, run_id), tag.KEY or metadata.KEY, and optionally ASC or
+DESC; repeat it for several keys. Traces without the tag or metadata key sort last; ties
+break newest first, then by id. The default is timestamp_ms DESC.
 
 When more traces match than --max, the command prints the --page-token for the next page
 on stderr. --json prints {"traces": [TraceInfo...], "next_page_token": "..."} with each
@@ -44,11 +49,13 @@ TraceInfo in MLflow's JSON shape.`
 
 // The filters below are run by the tests against a real store: keep them valid.
 const listExample = `  # filter cheat sheet
-  agentlens traces list --filter 'tag.` + "`mlflow.traceName`" + ` = "answer question"'
+  agentlens traces list --filter 'tags.mlflow.traceName = "answer question"'
   agentlens traces list --filter "status = 'ERROR'"
   agentlens traces list --filter 'execution_time_ms > 1000' --order-by 'execution_time_ms DESC'
   agentlens traces list --filter "span.type = 'TOOL'"
-  agentlens traces list --filter 'metadata.` + "`mlflow.trace.session`" + ` = "session-42"'
+  agentlens traces list --filter 'metadata.mlflow.trace.session = "session-42"'
+  agentlens traces list --filter "name RLIKE '^(chat|answer)'"
+  agentlens traces list --filter 'execution_time_ms > 99.5'
   agentlens traces list --filter "name LIKE 'chat%'"
   agentlens traces list --filter 'timestamp_ms >= 1735689600000'
   agentlens traces list --filter "tag.env IN ('prod', 'staging') AND status = 'OK'"
@@ -56,6 +63,7 @@ const listExample = `  # filter cheat sheet
 
   # paging, experiments, JSON
   agentlens traces list --max 20 --order-by 'execution_time_ms DESC' --order-by 'timestamp_ms'
+  agentlens traces list --order-by 'tags.env' --order-by 'execution_time_ms DESC'
   agentlens traces list --experiment Default --json`
 
 func newListCmd(a *app) *cobra.Command {

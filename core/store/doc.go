@@ -18,10 +18,19 @@
 // # Filter grammar
 //
 // Comparisons joined by AND. Keys: the attributes status, timestamp_ms, execution_time_ms,
-// name (the trace name) and request_id; tag.KEY; metadata.KEY; span.name and span.type (a
-// span of the trace). Backticks quote keys with dots: tag.`mlflow.traceName`. Operators:
-// = != < <= > >= (numbers), = != LIKE ILIKE IN NOT IN (strings). Strings are quoted with ' or ".
+// end_time_ms, name (the trace name), request_id, client_request_id and run_id (metadata
+// mlflow.sourceRun); tag.KEY; metadata.KEY; span.name and span.type (a span of the trace).
+// As in MLflow, a tag or metadata key is everything after the first dot
+// (tags.mlflow.traceName); backticks or double quotes take any other key (tag.`my key`).
+// Operators: = != < <= > >= (numbers, with a decimal point or not), = != LIKE ILIKE RLIKE IN
+// NOT IN (strings; RLIKE is a regular expression in Go's RE2 syntax, matched anywhere).
+// Strings are quoted with ' or ". Order by attributes, tags or metadata; traces without the
+// key sort last, and ties break newest first, then by id, as MLflow's store breaks them.
 // A malformed filter is a *FilterError naming the position and what was expected.
+//
+// Beyond MLflow, trace_id and state are aliases of request_id and status, keys and status
+// values are case-insensitive, and IN takes numbers and metadata too. Not yet supported:
+// span.status, span.attributes.KEY, span.content and trace.text.
 //
 // # Concurrency
 //

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -14,13 +15,16 @@ import (
 //	key     := attr | prefix "." name
 //	attr    := ident | "`" any-but-backtick+ "`"
 //	prefix  := attributes | attribute | trace | tag | tags | metadata | request_metadata | span
-//	name    := ident | "`" any-but-backtick+ "`"
+//	name    := ident ("." ident)* | "`" any-but-backtick+ "`" | "string"
 //	ident   := [A-Za-z0-9_-]+
-//	op      := = | != | < | <= | > | >= | LIKE | ILIKE
-//	value   := 'string' | "string" | integer
+//	op      := = | != | < | <= | > | >= | LIKE | ILIKE | RLIKE
+//	value   := 'string' | "string" | number
 //
-// Keywords, prefixes, attribute names and span fields are case-insensitive;
-// tag and metadata keys are case-sensitive.
+// As in MLflow, a tag or metadata key is everything after the first dot
+// (tags.mlflow.traceName); backticks or double quotes take any other key. Keywords,
+// prefixes, attribute names and span fields are case-insensitive; tag and metadata keys are
+// case-sensitive. RLIKE takes a regular expression in Go's RE2 syntax, matched anywhere in
+// the value.
 
 // ParseFilter parses an MLflow trace search filter: comparisons joined by AND
 // (case-insensitive keyword). An empty or all-space filter gives no clauses.
@@ -58,8 +62,10 @@ func ParseFilter(filter string) ([]Clause, error) {
 	}
 }
 
-// ParseOrderBy parses order-by expressions such as "timestamp_ms DESC", "name", "execution_time_ms asc".
-// Only attribute fields can be ordered by: timestamp_ms, execution_time_ms, status, name, request_id (and their aliases).
+// ParseOrderBy parses order-by expressions such as "timestamp_ms DESC", "name",
+// "execution_time_ms asc", "tags.env", "run_id". Attributes, tags and metadata can be
+// ordered by (traces without the tag or metadata key sort last, in both directions); spans
+// cannot.
 //
 // Errors are *FilterError values whose Input is the offending expression.
 func ParseOrderBy(exprs []string) ([]OrderBy, error) {
@@ -86,8 +92,8 @@ func parseOrderByExpr(expr string) (OrderBy, *FilterError) {
 	if err != nil {
 		return OrderBy{}, err
 	}
-	if f.Kind != FieldAttribute {
-		return OrderBy{}, p.errorf(start, "expected an attribute (%s), found %s: only attributes can be ordered by", filterAttrList, quoteFilterToken(expr[start:p.pos]))
+	if f.Kind == FieldSpan {
+		return OrderBy{}, p.errorf(start, "expected an attribute (%s), tag.KEY or metadata.KEY, found %s: spans cannot be ordered by", filterAttrList, quoteFilterToken(expr[start:p.pos]))
 	}
 	ob := OrderBy{Field: f}
 	p.skipSpace()
@@ -115,11 +121,11 @@ func parseOrderByExpr(expr string) (OrderBy, *FilterError) {
 }
 
 const (
-	filterAttrList   = "status, timestamp_ms, execution_time_ms, name, request_id"
+	filterAttrList   = "status, timestamp_ms, execution_time_ms, end_time_ms, name, request_id, client_request_id, run_id"
 	filterKeyList    = "an attribute, tag.KEY, metadata.KEY, span.name or span.type"
-	filterOpList     = "=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN"
+	filterOpList     = "=, !=, <, <=, >, >=, LIKE, ILIKE, RLIKE, IN, NOT IN"
 	filterNumOpList  = "=, !=, <, <=, >, >=, IN, NOT IN"
-	filterStrOpList  = "=, !=, LIKE, ILIKE, IN, NOT IN"
+	filterStrOpList  = "=, !=, LIKE, ILIKE, RLIKE, IN, NOT IN"
 	filterStatusList = "OK, ERROR, IN_PROGRESS, STATE_UNSPECIFIED"
 	filterMaxFound   = 40 // bytes of a token quoted in an error message
 )
@@ -132,9 +138,12 @@ var attributeNames = map[string]string{
 	"timestamp":         AttrTimestampMS,
 	"execution_time_ms": AttrExecutionTimeMS,
 	"execution_time":    AttrExecutionTimeMS,
+	"end_time_ms":       AttrEndTimeMS,
+	"end_time":          AttrEndTimeMS,
 	"name":              AttrName,
 	"request_id":        AttrRequestID,
 	"trace_id":          AttrRequestID,
+	"client_request_id": AttrClientRequestID,
 }
 
 // spanFieldNames maps span field names (lower-cased) to canonical names.
@@ -333,15 +342,24 @@ func (p *filterParser) key() (Field, *FilterError) {
 		if name, err = p.backticked(); err != nil {
 			return Field{}, err
 		}
+	case !p.eof() && p.in[p.pos] == '"' && (kind == FieldTag || kind == FieldMetadata):
+		s, next, ok := scanQuoted(p.in, p.pos)
+		if !ok {
+			return Field{}, p.errorf(len(p.in), "unterminated double-quoted key starting at position %d", p.pos)
+		}
+		if s == "" {
+			return Field{}, p.errorf(p.pos, "expected a key inside the quotes, found %q", `""`)
+		}
+		name, p.pos = s, next
 	case !p.eof() && isKeyByte(p.in[p.pos]):
 		name = p.word()
-		if !p.eof() && p.in[p.pos] == '.' {
-			dotted := p.pos
-			for dotted < len(p.in) && (isKeyByte(p.in[dotted]) || p.in[dotted] == '.') {
-				dotted++
+		if kind == FieldTag || kind == FieldMetadata {
+			// The key is everything after the first dot, as MLflow reads it.
+			for !p.eof() && p.in[p.pos] == '.' && p.pos+1 < len(p.in) && isKeyByte(p.in[p.pos+1]) {
+				p.pos++
+				p.word()
 			}
-			return Field{}, p.errorf(p.pos, "unexpected \".\" in key %s: quote a key containing dots with backticks, e.g. %s.`%s`",
-				p.in[start:dotted], w, p.in[namePos:dotted])
+			name = p.in[namePos:p.pos]
 		}
 	default:
 		return Field{}, p.errorf(namePos, "expected a key after %s, found %s", quoteFilterToken(w+"."), p.found(namePos))
@@ -353,12 +371,19 @@ func (p *filterParser) key() (Field, *FilterError) {
 		if canon, ok := spanFieldNames[filterLower(name)]; ok {
 			return Field{Kind: FieldSpan, Name: canon}, nil
 		}
+		switch filterLower(name) {
+		case "status", "attributes", "content":
+			return Field{}, p.errorf(namePos, "span.%s is not supported by this store yet; valid: name, type", filterLower(name))
+		}
 		return Field{}, p.errorf(namePos, "unknown span field %s; valid: name, type", quoteFilterToken(name))
 	}
 	return Field{Kind: kind, Name: name}, nil
 }
 
 func (p *filterParser) attribute(name string, pos int) (Field, *FilterError) {
+	if filterLower(name) == "run_id" {
+		return Field{Kind: FieldMetadata, Name: MetadataSourceRun}, nil
+	}
 	if canon, ok := attributeNames[filterLower(name)]; ok {
 		return Field{Kind: FieldAttribute, Name: canon}, nil
 	}
@@ -399,6 +424,8 @@ func (p *filterParser) op() (Op, *FilterError) {
 				return OpLike, nil
 			case "ILIKE":
 				return OpILike, nil
+			case "RLIKE":
+				return OpRLike, nil
 			case "IN":
 				return OpIn, nil
 			case "NOT":
@@ -421,7 +448,7 @@ func filterOpAllowed(f Field, op Op) bool {
 		return true
 	case OpLt, OpLe, OpGt, OpGe:
 		return f.IsNumeric()
-	case OpLike, OpILike:
+	case OpLike, OpILike, OpRLike:
 		return !f.IsNumeric()
 	}
 	return false
@@ -450,8 +477,13 @@ func (p *filterParser) value(f Field, op Op) (Value, *FilterError) {
 		if f.IsNumeric() {
 			return Value{}, p.errorf(start, "expected a number, found %s", p.found(start))
 		}
+		if op == OpRLike {
+			if _, err := regexp.Compile(s); err != nil {
+				return Value{}, p.errorf(start, "invalid regular expression %s: %v", quoteFilterToken(s), strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+			}
+		}
 		p.pos = next
-		if f.Kind == FieldAttribute && f.Name == AttrStatus && op != OpLike && op != OpILike {
+		if f.Kind == FieldAttribute && f.Name == AttrStatus && op != OpLike && op != OpILike && op != OpRLike {
 			u := filterUpper(s)
 			if !statusValues[u] {
 				return Value{}, p.errorf(start, "invalid status %s; valid: %s", quoteFilterToken(s), filterStatusList)
@@ -470,6 +502,18 @@ func (p *filterParser) value(f Field, op Op) (Value, *FilterError) {
 	if tok == "" {
 		return Value{}, p.errorf(start, "expected a number, found %s", p.found(start))
 	}
+	if strings.Contains(tok, ".") {
+		if !isDecimalFraction(tok) {
+			p.pos = start
+			return Value{}, p.errorf(start, "expected a number, found %s", quoteFilterToken(tok))
+		}
+		x, err := strconv.ParseFloat(tok, 64)
+		if err != nil {
+			p.pos = start
+			return Value{}, p.errorf(start, "expected a number, found %s", quoteFilterToken(tok))
+		}
+		return Value{Float: x, IsFloat: true, IsNum: true}, nil
+	}
 	if !isDecimal(tok) {
 		p.pos = start
 		return Value{}, p.errorf(start, "expected a number, found %s", quoteFilterToken(tok))
@@ -480,6 +524,13 @@ func (p *filterParser) value(f Field, op Op) (Value, *FilterError) {
 		return Value{}, p.errorf(start, "expected a number, found %s: out of the 64-bit integer range", quoteFilterToken(tok))
 	}
 	return Value{Num: n, IsNum: true}, nil
+}
+
+// isDecimalFraction reports whether s is digits, a point and digits, with an optional minus
+// sign: "99.5", "-0.25" (not "1.", ".5" or "1e3").
+func isDecimalFraction(s string) bool {
+	whole, frac, ok := strings.Cut(s, ".")
+	return ok && isDecimal(whole) && frac != "" && isDecimal(frac) && frac[0] != '-'
 }
 
 // scanQuoted scans the quoted string starting at in[start] (a ' or ").

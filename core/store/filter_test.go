@@ -155,8 +155,8 @@ func TestParseFilter(t *testing.T) {
 
 const (
 	errWantKey    = "expected a key (an attribute, tag.KEY, metadata.KEY, span.name or span.type), found "
-	errWantOp     = "expected an operator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN), found "
-	errValidAttrs = "valid: status, timestamp_ms, execution_time_ms, name, request_id"
+	errWantOp     = "expected an operator (=, !=, <, <=, >, >=, LIKE, ILIKE, RLIKE, IN, NOT IN), found "
+	errValidAttrs = "valid: status, timestamp_ms, execution_time_ms, end_time_ms, name, request_id, client_request_id, run_id"
 )
 
 func TestParseFilterErrors(t *testing.T) {
@@ -210,26 +210,26 @@ func TestParseFilterErrors(t *testing.T) {
 		{"bare word for string field", "name = chat", 7, `expected a quoted string, found "chat"`},
 		{"string for numeric field", "timestamp_ms = '5'", 15, `expected a number, found "'5'"`},
 		{"double-quoted string for numeric", `execution_time_ms IN (1, "2")`, 25, `expected a number, found "\"2\""`},
-		{"float", "timestamp_ms = 1.5", 15, `expected a number, found "1.5"`},
 		{"plus sign", "timestamp_ms = +5", 15, `expected a number, found "+5"`},
 		{"lone minus", "timestamp_ms = -", 15, `expected a number, found "-"`},
 		{"double minus", "timestamp_ms = --5", 15, `expected a number, found "--5"`},
 		{"number with letters", "timestamp_ms = 5abc AND name = 'x'", 15, `expected a number, found "5abc"`},
 		{"number overflow", "timestamp_ms = 99999999999999999999", 15, `expected a number, found "99999999999999999999": out of the 64-bit integer range`},
 		{"punctuation for number", "timestamp_ms = (5)", 15, `expected a number, found "("`},
-		{"< on a tag", "tag.x < 'a'", 6, "expected an operator for string field tag.`x` (=, !=, LIKE, ILIKE, IN, NOT IN), found \"<\""},
-		{">= on name", "status = 'OK' AND name >= 'a'", 23, `expected an operator for string field name (=, !=, LIKE, ILIKE, IN, NOT IN), found ">="`},
-		{"<= on span", "span.name <= 'a'", 10, `expected an operator for string field span.name (=, !=, LIKE, ILIKE, IN, NOT IN), found "<="`},
+		{"< on a tag", "tag.x < 'a'", 6, "expected an operator for string field tag.`x` (=, !=, LIKE, ILIKE, RLIKE, IN, NOT IN), found \"<\""},
+		{">= on name", "status = 'OK' AND name >= 'a'", 23, `expected an operator for string field name (=, !=, LIKE, ILIKE, RLIKE, IN, NOT IN), found ">="`},
+		{"<= on span", "span.name <= 'a'", 10, `expected an operator for string field span.name (=, !=, LIKE, ILIKE, RLIKE, IN, NOT IN), found "<="`},
 		{"LIKE on numeric", "timestamp_ms LIKE '5'", 13, `expected an operator for numeric field timestamp_ms (=, !=, <, <=, >, >=, IN, NOT IN), found "LIKE"`},
 		{"ilike on numeric", "execution_time ilike '5'", 15, `expected an operator for numeric field execution_time_ms (=, !=, <, <=, >, >=, IN, NOT IN), found "ilike"`},
 		{"unknown attribute", "foo = 'x'", 0, `unknown attribute "foo"; ` + errValidAttrs},
 		{"unknown prefixed attribute", "attributes.foo = 'x'", 11, `unknown attribute "foo"; ` + errValidAttrs},
-		{"unknown attribute after AND", "name = 'x' AND run_id = 'y'", 15, `unknown attribute "run_id"; ` + errValidAttrs},
+		{"unknown attribute after AND", "name = 'x' AND run = 'y'", 15, `unknown attribute "run"; ` + errValidAttrs},
 		{"backticked whole tag key", "`tag.foo` = 'x'", 0, `unknown attribute "tag.foo"; ` + errValidAttrs},
 		{"bare prefix", "tag = 'x'", 0, `unknown attribute "tag"; ` + errValidAttrs},
 		{"unknown prefix", "foo.bar = 'x'", 0, `unknown key prefix "foo"; valid: attributes, attribute, trace, tag, tags, metadata, request_metadata, span`},
 		{"unknown span field", "span.foo = 'x'", 5, `unknown span field "foo"; valid: name, type`},
-		{"unknown span field after AND", "name = 'x' AND span.status = 'OK'", 20, `unknown span field "status"; valid: name, type`},
+		{"unknown span field after AND", "name = 'x' AND span.kind = 'OK'", 20, `unknown span field "kind"; valid: name, type`},
+		{"span field not supported yet", "span.attributes.x = '1'", 5, "span.attributes is not supported by this store yet"},
 		{"bad status", "status = 'bad'", 9, `invalid status "bad"; valid: OK, ERROR, IN_PROGRESS, STATE_UNSPECIFIED`},
 		{"bad status in IN", "state IN ('OK', 'nope')", 16, `invalid status "nope"; valid: OK, ERROR, IN_PROGRESS, STATE_UNSPECIFIED`},
 		{"non-ASCII status", "status = 'ſtate_unſpecified'", 9, `invalid status "ſtate_unſpecified"`},
@@ -239,8 +239,14 @@ func TestParseFilterErrors(t *testing.T) {
 		{"comma after clause", "name = 'a', status = 'OK'", 10, `expected AND, found ","`},
 		{"word glued to AND", "name = 'a' ANDstatus = 'OK'", 11, `expected AND, found "ANDstatus"`},
 		{"second string", "name = 'a' 'b'", 11, `expected AND, found "'b'"`},
-		{"dotted bare tag key", "tag.a.b = 'x'", 5, "unexpected \".\" in key tag.a.b: quote a key containing dots with backticks, e.g. tag.`a.b`"},
-		{"dotted bare metadata key", "metadata.mlflow.user.id = 'x'", 15, "unexpected \".\" in key metadata.mlflow.user.id: quote a key containing dots with backticks, e.g. metadata.`mlflow.user.id`"},
+		{"dotted key ending in a dot", "tag.a. = 'x'", 5, errWantOp + `"."`},
+		{"unterminated double-quoted key", `tag."a.b = 'x'`, 14, "unterminated double-quoted key starting at position 4"},
+		{"empty double-quoted key", `tag."" = 'x'`, 4, `expected a key inside the quotes, found "\"\""`},
+		{"RLIKE with a bad pattern", "name RLIKE 'a(b'", 11, "invalid regular expression \"a(b\": missing closing ): `a(b`"},
+		{"RLIKE on numeric", "timestamp_ms RLIKE '5'", 13, `expected an operator for numeric field timestamp_ms`},
+		{"decimal without digits after the point", "execution_time_ms > 1.", 20, `expected a number, found "1."`},
+		{"decimal without a whole part", "execution_time_ms > .5", 20, `expected a number, found ".5"`},
+		{"exponent", "execution_time_ms > 1e3", 20, `expected a number, found "1e3"`},
 		{"dot after backticked key", "tag.`a`.b = 'x'", 7, errWantOp + `"."`},
 		{"missing tag key", "tag. = 'x'", 4, `expected a key after "tag.", found " "`},
 		{"tag key at end", "tags.", 5, `expected a key after "tags.", found end of filter`},
@@ -293,6 +299,9 @@ func TestParseOrderBy(t *testing.T) {
 		{"empty", []string{}, nil},
 		{"desc", []string{"timestamp_ms DESC"}, []OrderBy{{Field: fAttr(AttrTimestampMS), Desc: true}}},
 		{"default asc", []string{"name"}, []OrderBy{{Field: fAttr(AttrName)}}},
+		{"tag", []string{"tag.x DESC"}, []OrderBy{{Field: fTag("x"), Desc: true}}},
+		{"dotted metadata", []string{"  metadata.mlflow.user"}, []OrderBy{{Field: fMeta("mlflow.user")}}},
+		{"run_id", []string{"run_id DESC"}, []OrderBy{{Field: fMeta(MetadataSourceRun), Desc: true}}},
 		{"lower asc", []string{"execution_time_ms asc"}, []OrderBy{{Field: fAttr(AttrExecutionTimeMS)}}},
 		{"spaces and alias", []string{" \ttimestamp   desc \n"}, []OrderBy{{Field: fAttr(AttrTimestampMS), Desc: true}}},
 		{"prefixed mixed case", []string{"attributes.status Desc"}, []OrderBy{{Field: fAttr(AttrStatus), Desc: true}}},
@@ -320,7 +329,7 @@ func TestParseOrderBy(t *testing.T) {
 }
 
 func TestParseOrderByErrors(t *testing.T) {
-	const wantAttr = "expected an attribute (status, timestamp_ms, execution_time_ms, name, request_id), found "
+	const wantAttr = "expected an attribute (status, timestamp_ms, execution_time_ms, end_time_ms, name, request_id, client_request_id, run_id), found "
 	tests := []struct {
 		name  string
 		exprs []string
@@ -328,9 +337,7 @@ func TestParseOrderByErrors(t *testing.T) {
 		pos   int
 		msg   string
 	}{
-		{"tag", []string{"tag.x DESC"}, "tag.x DESC", 0, wantAttr + `"tag.x": only attributes can be ordered by`},
-		{"backticked metadata", []string{"  metadata.`a.b`"}, "  metadata.`a.b`", 2, wantAttr + "\"metadata.`a.b`\": only attributes can be ordered by"},
-		{"span", []string{"span.name"}, "span.name", 0, wantAttr + `"span.name": only attributes can be ordered by`},
+		{"span", []string{"span.name"}, "span.name", 0, "expected an attribute (status, timestamp_ms, execution_time_ms, end_time_ms, name, request_id, client_request_id, run_id), tag.KEY or metadata.KEY, found \"span.name\": spans cannot be ordered by"},
 		{"extra word", []string{"timestamp_ms DESC extra"}, "timestamp_ms DESC extra", 18, `expected end of expression, found "extra"`},
 		{"two directions", []string{"name ASC DESC"}, "name ASC DESC", 9, `expected end of expression, found "DESC"`},
 		{"bad direction", []string{"timestamp_ms up"}, "timestamp_ms up", 13, `expected ASC, DESC or end of expression, found "up"`},

@@ -8,7 +8,8 @@ type FieldKind int
 // Field kinds of the filter grammar.
 const (
 	// FieldAttribute is a trace attribute: "status", "timestamp_ms", "execution_time_ms",
-	// "name" (the trace name) or "request_id" (the trace id).
+	// "end_time_ms", "name" (the trace name), "request_id" (the trace id) or
+	// "client_request_id".
 	FieldAttribute FieldKind = iota
 	// FieldTag is a trace tag: tag.KEY.
 	FieldTag
@@ -23,9 +24,14 @@ const (
 	AttrStatus          = "status"
 	AttrTimestampMS     = "timestamp_ms"
 	AttrExecutionTimeMS = "execution_time_ms"
+	AttrEndTimeMS       = "end_time_ms"
 	AttrName            = "name"
 	AttrRequestID       = "request_id"
+	AttrClientRequestID = "client_request_id"
 )
+
+// MetadataSourceRun is the metadata key run_id reads: the MLflow run a trace belongs to.
+const MetadataSourceRun = "mlflow.sourceRun"
 
 // Field is a key of the filter grammar.
 type Field struct {
@@ -36,7 +42,7 @@ type Field struct {
 
 // IsNumeric reports whether the field compares as a number.
 func (f Field) IsNumeric() bool {
-	return f.Kind == FieldAttribute && (f.Name == AttrTimestampMS || f.Name == AttrExecutionTimeMS)
+	return f.Kind == FieldAttribute && (f.Name == AttrTimestampMS || f.Name == AttrExecutionTimeMS || f.Name == AttrEndTimeMS)
 }
 
 // String renders the field as it would be written in a filter.
@@ -52,7 +58,8 @@ func (f Field) String() string {
 	return f.Name
 }
 
-// Op is a comparison operator: "=", "!=", "<", "<=", ">", ">=", "LIKE", "ILIKE", "IN", "NOT IN".
+// Op is a comparison operator: "=", "!=", "<", "<=", ">", ">=", "LIKE", "ILIKE", "RLIKE",
+// "IN", "NOT IN".
 type Op string
 
 // Operators of the filter grammar.
@@ -65,15 +72,20 @@ const (
 	OpGe    Op = ">="
 	OpLike  Op = "LIKE"
 	OpILike Op = "ILIKE"
+	// OpRLike matches a regular expression (Go's RE2 syntax) anywhere in the value.
+	OpRLike Op = "RLIKE"
 	OpIn    Op = "IN"
 	OpNotIn Op = "NOT IN"
 )
 
-// Value is a literal of the filter grammar: a string, or an integer for numeric fields.
+// Value is a literal of the filter grammar: a string, or a number for numeric fields (an
+// integer in Num, or, written with a decimal point, Float with IsFloat set).
 type Value struct {
-	Str   string
-	Num   int64
-	IsNum bool
+	Str     string
+	Num     int64
+	IsNum   bool
+	Float   float64
+	IsFloat bool
 }
 
 // Clause is one comparison; a filter is clauses joined by AND.

@@ -101,16 +101,28 @@ func (s *Store) SearchTraces(ctx context.Context, o SearchOptions) (SearchResult
 		b.clause(c)
 	}
 	b.sql.WriteString(" ORDER BY ")
+	byTime := false
 	for i, ob := range order {
-		if i == 0 && driver >= 0 {
+		switch {
+		case i == 0 && driver >= 0:
 			b.sql.WriteString("d.timestamp_ms")
-		} else {
+		case ob.Field.Kind == FieldTag || ob.Field.Kind == FieldMetadata:
+			table, _ := pairTarget(Clause{Field: ob.Field})
+			b.sql.WriteString(`(SELECT p.value FROM ` + table + ` p WHERE p.trace_id = t.trace_id AND p.key = ?)`)
+			b.args = append(b.args, ob.Field.Name)
+		default:
 			b.sql.WriteString(orderColumn(ob.Field))
 		}
+		byTime = byTime || ob.Field.Kind == FieldAttribute && ob.Field.Name == AttrTimestampMS
 		if ob.Desc {
 			b.sql.WriteString(" DESC")
 		}
-		b.sql.WriteString(", ")
+		// A trace without the tag (or name) sorts last both ways, as in MLflow.
+		b.sql.WriteString(" NULLS LAST, ")
+	}
+	// Ties break as MLflow's store breaks them: newest first, then by id.
+	if !byTime {
+		b.sql.WriteString("t.timestamp_ms DESC, ")
 	}
 	b.sql.WriteString("t.trace_id LIMIT ? OFFSET ?")
 	b.args = append(b.args, limit+1, offset) // one more tells whether another page follows
@@ -250,6 +262,9 @@ func (b *sqlBuilder) compare(column string, c Clause) {
 	case OpILike:
 		b.sql.WriteString("lower(" + column + ") LIKE lower(?)")
 		b.args = append(b.args, c.Values[0].arg())
+	case OpRLike:
+		b.sql.WriteString(rlikeFunction + "(?, " + column + ")")
+		b.args = append(b.args, c.Values[0].arg())
 	default:
 		b.sql.WriteString(column + " " + string(c.Op) + " ?")
 		b.args = append(b.args, c.Values[0].arg())
@@ -257,6 +272,9 @@ func (b *sqlBuilder) compare(column string, c Clause) {
 }
 
 func (v Value) arg() any {
+	if v.IsFloat {
+		return v.Float
+	}
 	if v.IsNum {
 		return v.Num
 	}
@@ -271,8 +289,12 @@ func attributeColumn(name string) string {
 		return "t.timestamp_ms"
 	case AttrExecutionTimeMS:
 		return "t.execution_time_ms"
+	case AttrEndTimeMS:
+		return "(t.timestamp_ms + t.execution_time_ms)"
 	case AttrRequestID:
 		return "t.trace_id"
+	case AttrClientRequestID:
+		return "t.client_request_id"
 	}
 	return "t." + name
 }

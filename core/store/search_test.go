@@ -153,6 +153,28 @@ func TestSearchGrammar(t *testing.T) {
 		{"span.name LIKE 'sea%' AND tag.env = 'dev'", func(f fixture) bool { return f.tool && f.env == "dev" }},
 		{"span.type IN ('TOOL') AND status = 'ERROR' AND tag.team = 'a'", func(f fixture) bool { return f.tool && f.failed && f.team == "a" }},
 		{"span.name != 'llm'", func(fixture) bool { return true }}, // every trace has a CHAIN root span
+		// MLflow 3's forms: dotted keys without backticks, double-quoted keys, RLIKE, decimals,
+		// end time, run_id, client request id.
+		{"tags.mlflow.traceName = 'chat'", func(f fixture) bool { return f.name == "chat" }},
+		{"tag.dotted.key = 'dev' AND tag.env = 'dev'", func(f fixture) bool { return f.env == "dev" }},
+		{`tags."dotted.key" = 'prod'`, func(f fixture) bool { return f.env == "prod" }},
+		{"metadata.mlflow.trace.session = 's-1'", func(f fixture) bool { return f.session == "s-1" }},
+		{`metadata."mlflow.trace.session" != 's-1'`, func(f fixture) bool { return f.session != "s-1" }},
+		{"name RLIKE '^(chat|Agent)'", func(f fixture) bool { return f.name != "retrieve docs" }},
+		{"name RLIKE 'docs$'", func(f fixture) bool { return f.name == "retrieve docs" }},
+		{"name RLIKE 'agent'", func(fixture) bool { return false }}, // RLIKE is case-sensitive
+		{"name RLIKE '(?i)agent'", func(f fixture) bool { return f.name == "Agent Run" }},
+		{"tag.team RLIKE '[ab]'", func(f fixture) bool { return f.team != "c" }},
+		{"metadata.mlflow.trace.session RLIKE 's-[13]'", func(f fixture) bool { return f.session == "s-1" || f.session == "s-3" }},
+		{"status RLIKE 'ERR'", func(f fixture) bool { return f.failed }},
+		{"span.name RLIKE '^sea'", func(f fixture) bool { return f.tool }},
+		{"span.type RLIKE 'TOOL|RETRIEVER'", func(f fixture) bool { return f.tool }},
+		{"execution_time_ms > 29.5", func(f fixture) bool { return f.duration >= 30 }},
+		{"execution_time_ms <= 20.0", func(f fixture) bool { return f.duration <= 20 }},
+		{fmt.Sprintf("trace.end_time_ms > %d", mid+30), func(f fixture) bool { return f.start+f.duration > mid+30 }},
+		{fmt.Sprintf("end_time <= %d", mid), func(f fixture) bool { return f.start+f.duration <= mid }},
+		{"run_id = 'run-1'", func(fixture) bool { return false }}, // no trace has a run
+		{"trace.client_request_id = ''", func(fixture) bool { return true }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.filter, func(t *testing.T) {
@@ -258,6 +280,16 @@ func TestOrderBy(t *testing.T) {
 		{[]string{"status"}, func(a, b fixture) bool { return state(a) < state(b) }},
 		{[]string{"name DESC"}, func(a, b fixture) bool { return a.name > b.name }},
 		{[]string{"request_id"}, func(a, b fixture) bool { return a.id < b.id }},
+		{[]string{"tags.env"}, func(a, b fixture) bool { return a.env < b.env }},
+		{[]string{"tag.team DESC", "execution_time_ms"}, func(a, b fixture) bool {
+			if a.team != b.team {
+				return a.team > b.team
+			}
+			return a.duration < b.duration
+		}},
+		{[]string{"metadata.mlflow.trace.session DESC"}, func(a, b fixture) bool { return a.session > b.session }},
+		// No trace has the tag: every one ties, so the tie-break alone orders them.
+		{[]string{"tag.missing"}, func(a, b fixture) bool { return false }},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.order, ","), func(t *testing.T) {
@@ -271,6 +303,10 @@ func TestOrderBy(t *testing.T) {
 				if tt.less(a, b) != tt.less(b, a) {
 					return tt.less(a, b)
 				}
+				// Ties break as MLflow's store breaks them: newest first, then by id.
+				if a.start != b.start {
+					return a.start > b.start
+				}
 				return a.id < b.id
 			})
 			var wantIDs []string
@@ -282,8 +318,33 @@ func TestOrderBy(t *testing.T) {
 			}
 		})
 	}
-	if _, err := st.SearchTraces(context.Background(), store.SearchOptions{OrderBy: []string{"tag.env"}}); err == nil {
-		t.Error("order by a tag accepted")
+	if _, err := st.SearchTraces(context.Background(), store.SearchOptions{OrderBy: []string{"span.name"}}); err == nil {
+		t.Error("order by a span field accepted")
+	}
+}
+
+// A trace without the tag sorts last, in both directions, as in MLflow.
+func TestOrderByMissingKeySortsLast(t *testing.T) {
+	st, fx := fill(t, 6)
+	ctx := context.Background()
+	for i, v := range map[int]string{1: "b", 3: "a", 4: "c"} {
+		if err := st.SetTraceTag(ctx, fx[i].id, "rank", v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The untagged traces (0, 2, 5) come last, newest first.
+	tail := []string{fx[5].id, fx[2].id, fx[0].id}
+	for order, head := range map[string][]string{
+		"tag.rank":      {fx[3].id, fx[1].id, fx[4].id},
+		"tag.rank DESC": {fx[4].id, fx[1].id, fx[3].id},
+	} {
+		res, err := st.SearchTraces(ctx, store.SearchOptions{OrderBy: []string{order}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := ids(res.Traces), append(slices.Clone(head), tail...); !slices.Equal(got, want) {
+			t.Errorf("%s:\ngot  %v\nwant %v", order, got, want)
+		}
 	}
 }
 
