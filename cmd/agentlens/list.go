@@ -28,7 +28,10 @@ const listLong = `List the traces of the store, newest first, one line each: tra
 
   keys       status, timestamp_ms, execution_time_ms, end_time_ms, name (the trace name),
              request_id, client_request_id, run_id (metadata mlflow.sourceRun),
-             tag.KEY, metadata.KEY, span.name, span.type (any span of the trace);
+             trace.text (the inputs and outputs of the trace's spans, LIKE/ILIKE/RLIKE),
+             tag.KEY, metadata.KEY, and of any span of the trace: span.name, span.type,
+             span.status (OK, ERROR, UNSET), span.attributes.KEY, span.content (its
+             inputs, outputs and attributes, LIKE/ILIKE/RLIKE);
              a key is everything after the first dot (tags.mlflow.traceName); quote
              other keys with backticks or double quotes: tag.` + "`my key`" + `, tag."a=b"
   operators  numbers (timestamp_ms, execution_time_ms, end_time_ms): = != < <= > >=
@@ -60,6 +63,9 @@ const listExample = `  # filter cheat sheet
   agentlens traces list --filter 'timestamp_ms >= 1735689600000'
   agentlens traces list --filter "tag.env IN ('prod', 'staging') AND status = 'OK'"
   agentlens traces list --filter "span.name ILIKE '%weather%'"
+  agentlens traces list --filter "span.status = 'ERROR' AND span.type = 'TOOL'"
+  agentlens traces list --filter "span.attributes.mlflow.spanType = 'TOOL'"
+  agentlens traces list --filter "trace.text ILIKE '%agentlens%'"
 
   # paging, experiments, JSON
   agentlens traces list --max 20 --order-by 'execution_time_ms DESC' --order-by 'timestamp_ms'

@@ -19,7 +19,10 @@
 //
 // Comparisons joined by AND. Keys: the attributes status, timestamp_ms, execution_time_ms,
 // end_time_ms, name (the trace name), request_id, client_request_id and run_id (metadata
-// mlflow.sourceRun); tag.KEY; metadata.KEY; span.name and span.type (a span of the trace).
+// mlflow.sourceRun); trace.text (LIKE, ILIKE or RLIKE over the inputs and outputs of the
+// trace's spans); tag.KEY; metadata.KEY; span.name, span.type, span.status (OK, ERROR,
+// UNSET), span.attributes.KEY and span.content (its inputs, outputs and attributes, as
+// text): a trace matches when one of its spans does.
 // As in MLflow, a tag or metadata key is everything after the first dot
 // (tags.mlflow.traceName); backticks or double quotes take any other key (tag.`my key`).
 // Operators: = != < <= > >= (numbers, with a decimal point or not), = != LIKE ILIKE RLIKE IN
@@ -29,8 +32,9 @@
 // A malformed filter is a *FilterError naming the position and what was expected.
 //
 // Beyond MLflow, trace_id and state are aliases of request_id and status, keys and status
-// values are case-insensitive, and IN takes numbers and metadata too. Not yet supported:
-// span.status, span.attributes.KEY, span.content and trace.text.
+// values are case-insensitive, and IN takes numbers and metadata too. trace.text and the
+// span status, attribute and content keys read the spans' JSON of every trace the other
+// clauses leave: combine them with an indexed key (a tag, metadata, time) on large stores.
 //
 // # Concurrency
 //

@@ -92,7 +92,7 @@ func parseOrderByExpr(expr string) (OrderBy, *FilterError) {
 	if err != nil {
 		return OrderBy{}, err
 	}
-	if f.Kind == FieldSpan {
+	if f.Kind == FieldSpan || f.Kind == FieldSpanAttribute || f.IsText() {
 		return OrderBy{}, p.errorf(start, "expected an attribute (%s), tag.KEY or metadata.KEY, found %s: spans cannot be ordered by", filterAttrList, quoteFilterToken(expr[start:p.pos]))
 	}
 	ob := OrderBy{Field: f}
@@ -122,10 +122,11 @@ func parseOrderByExpr(expr string) (OrderBy, *FilterError) {
 
 const (
 	filterAttrList   = "status, timestamp_ms, execution_time_ms, end_time_ms, name, request_id, client_request_id, run_id"
-	filterKeyList    = "an attribute, tag.KEY, metadata.KEY, span.name or span.type"
+	filterKeyList    = "an attribute, trace.text, tag.KEY, metadata.KEY, span.name, span.type, span.status, span.content or span.attributes.KEY"
 	filterOpList     = "=, !=, <, <=, >, >=, LIKE, ILIKE, RLIKE, IN, NOT IN"
 	filterNumOpList  = "=, !=, <, <=, >, >=, IN, NOT IN"
 	filterStrOpList  = "=, !=, LIKE, ILIKE, RLIKE, IN, NOT IN"
+	filterTextOpList = "LIKE, ILIKE, RLIKE"
 	filterStatusList = "OK, ERROR, IN_PROGRESS, STATE_UNSPECIFIED"
 	filterMaxFound   = 40 // bytes of a token quoted in an error message
 )
@@ -144,14 +145,21 @@ var attributeNames = map[string]string{
 	"request_id":        AttrRequestID,
 	"trace_id":          AttrRequestID,
 	"client_request_id": AttrClientRequestID,
+	"text":              AttrText,
 }
 
 // spanFieldNames maps span field names (lower-cased) to canonical names.
 var spanFieldNames = map[string]string{
-	"name":      "name",
-	"type":      "type",
-	"span_type": "type",
+	"name":      SpanName,
+	"type":      SpanType,
+	"span_type": SpanType,
+	"status":    SpanStatus,
+	"content":   SpanContent,
 }
+
+const spanFieldList = "name, type, status, content, attributes.KEY"
+
+var spanStatusValues = map[string]bool{"OK": true, "ERROR": true, "UNSET": true}
 
 var statusValues = map[string]bool{"OK": true, "ERROR": true, "IN_PROGRESS": true, "STATE_UNSPECIFIED": true}
 
@@ -251,8 +259,11 @@ func (p *filterParser) clause() (Clause, *FilterError) {
 	}
 	if !filterOpAllowed(f, op) {
 		kind, ops := "string", filterStrOpList
-		if f.IsNumeric() {
+		switch {
+		case f.IsNumeric():
 			kind, ops = "numeric", filterNumOpList
+		case f.IsText():
+			kind, ops = "full-text", filterTextOpList
 		}
 		return Clause{}, p.errorf(opPos, "expected an operator for %s field %s (%s), found %s", kind, f, ops, quoteFilterToken(p.in[opPos:p.pos]))
 	}
@@ -335,49 +346,61 @@ func (p *filterParser) key() (Field, *FilterError) {
 	}
 	p.pos++ // the dot
 	namePos := p.pos
-	var name string
-	switch {
-	case !p.eof() && p.in[p.pos] == '`':
-		var err *FilterError
-		if name, err = p.backticked(); err != nil {
-			return Field{}, err
-		}
-	case !p.eof() && p.in[p.pos] == '"' && (kind == FieldTag || kind == FieldMetadata):
-		s, next, ok := scanQuoted(p.in, p.pos)
-		if !ok {
-			return Field{}, p.errorf(len(p.in), "unterminated double-quoted key starting at position %d", p.pos)
-		}
-		if s == "" {
-			return Field{}, p.errorf(p.pos, "expected a key inside the quotes, found %q", `""`)
-		}
-		name, p.pos = s, next
-	case !p.eof() && isKeyByte(p.in[p.pos]):
-		name = p.word()
-		if kind == FieldTag || kind == FieldMetadata {
-			// The key is everything after the first dot, as MLflow reads it.
-			for !p.eof() && p.in[p.pos] == '.' && p.pos+1 < len(p.in) && isKeyByte(p.in[p.pos+1]) {
-				p.pos++
-				p.word()
-			}
-			name = p.in[namePos:p.pos]
-		}
-	default:
-		return Field{}, p.errorf(namePos, "expected a key after %s, found %s", quoteFilterToken(w+"."), p.found(namePos))
+	name, err := p.keyName(w+".", kind == FieldTag || kind == FieldMetadata)
+	if err != nil {
+		return Field{}, err
 	}
 	switch kind {
 	case FieldAttribute:
 		return p.attribute(name, namePos)
 	case FieldSpan:
-		if canon, ok := spanFieldNames[filterLower(name)]; ok {
+		lower := filterLower(name)
+		if canon, ok := spanFieldNames[lower]; ok {
 			return Field{Kind: FieldSpan, Name: canon}, nil
 		}
-		switch filterLower(name) {
-		case "status", "attributes", "content":
-			return Field{}, p.errorf(namePos, "span.%s is not supported by this store yet; valid: name, type", filterLower(name))
+		if lower == "attributes" {
+			if p.eof() || p.in[p.pos] != '.' {
+				return Field{}, p.errorf(p.pos, "expected \".\" and a key after span.attributes, found %s", p.found(p.pos))
+			}
+			p.pos++
+			key, err := p.keyName("span.attributes.", true)
+			if err != nil {
+				return Field{}, err
+			}
+			return Field{Kind: FieldSpanAttribute, Name: key}, nil
 		}
-		return Field{}, p.errorf(namePos, "unknown span field %s; valid: name, type", quoteFilterToken(name))
+		return Field{}, p.errorf(namePos, "unknown span field %s; valid: %s", quoteFilterToken(name), spanFieldList)
 	}
 	return Field{Kind: kind, Name: name}, nil
+}
+
+// keyName parses the key after a prefix (after names it in errors): backticked or double
+// quoted, else a run of identifier bytes, joined across dots when dotted.
+func (p *filterParser) keyName(after string, dotted bool) (string, *FilterError) {
+	namePos := p.pos
+	switch {
+	case !p.eof() && p.in[p.pos] == '`':
+		return p.backticked()
+	case !p.eof() && p.in[p.pos] == '"' && dotted:
+		s, next, ok := scanQuoted(p.in, p.pos)
+		if !ok {
+			return "", p.errorf(len(p.in), "unterminated double-quoted key starting at position %d", p.pos)
+		}
+		if s == "" {
+			return "", p.errorf(p.pos, "expected a key inside the quotes, found %q", `""`)
+		}
+		p.pos = next
+		return s, nil
+	case !p.eof() && isKeyByte(p.in[p.pos]):
+		p.word()
+		// The key is everything after the first dot, as MLflow reads it.
+		for dotted && !p.eof() && p.in[p.pos] == '.' && p.pos+1 < len(p.in) && isKeyByte(p.in[p.pos+1]) {
+			p.pos++
+			p.word()
+		}
+		return p.in[namePos:p.pos], nil
+	}
+	return "", p.errorf(namePos, "expected a key after %s, found %s", quoteFilterToken(after), p.found(namePos))
 }
 
 func (p *filterParser) attribute(name string, pos int) (Field, *FilterError) {
@@ -443,6 +466,9 @@ func (p *filterParser) op() (Op, *FilterError) {
 }
 
 func filterOpAllowed(f Field, op Op) bool {
+	if f.IsText() {
+		return op == OpLike || op == OpILike || op == OpRLike
+	}
 	switch op {
 	case OpEq, OpNe, OpIn, OpNotIn:
 		return true
@@ -483,12 +509,21 @@ func (p *filterParser) value(f Field, op Op) (Value, *FilterError) {
 			}
 		}
 		p.pos = next
-		if f.Kind == FieldAttribute && f.Name == AttrStatus && op != OpLike && op != OpILike && op != OpRLike {
-			u := filterUpper(s)
-			if !statusValues[u] {
-				return Value{}, p.errorf(start, "invalid status %s; valid: %s", quoteFilterToken(s), filterStatusList)
+		if op != OpLike && op != OpILike && op != OpRLike {
+			switch {
+			case f.Kind == FieldAttribute && f.Name == AttrStatus:
+				u := filterUpper(s)
+				if !statusValues[u] {
+					return Value{}, p.errorf(start, "invalid status %s; valid: %s", quoteFilterToken(s), filterStatusList)
+				}
+				s = u
+			case f.Kind == FieldSpan && f.Name == SpanStatus:
+				u := filterUpper(s)
+				if !spanStatusValues[u] {
+					return Value{}, p.errorf(start, "invalid span status %s; valid: OK, ERROR, UNSET", quoteFilterToken(s))
+				}
+				s = u
 			}
-			s = u
 		}
 		return Value{Str: s}, nil
 	}

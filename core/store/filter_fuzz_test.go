@@ -153,9 +153,15 @@ func formatClauses(clauses []Clause) string {
 	for i, c := range clauses {
 		vals := make([]string, len(c.Values))
 		for j, v := range c.Values {
-			if v.IsNum {
+			switch {
+			case v.IsFloat:
+				vals[j] = strconv.FormatFloat(v.Float, 'f', -1, 64)
+				if !strings.Contains(vals[j], ".") {
+					vals[j] += ".0"
+				}
+			case v.IsNum:
 				vals[j] = strconv.FormatInt(v.Num, 10)
-			} else {
+			default:
 				vals[j] = "'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(v.Str) + "'"
 			}
 		}

@@ -154,7 +154,7 @@ func TestParseFilter(t *testing.T) {
 }
 
 const (
-	errWantKey    = "expected a key (an attribute, tag.KEY, metadata.KEY, span.name or span.type), found "
+	errWantKey    = "expected a key (an attribute, trace.text, tag.KEY, metadata.KEY, span.name, span.type, span.status, span.content or span.attributes.KEY), found "
 	errWantOp     = "expected an operator (=, !=, <, <=, >, >=, LIKE, ILIKE, RLIKE, IN, NOT IN), found "
 	errValidAttrs = "valid: status, timestamp_ms, execution_time_ms, end_time_ms, name, request_id, client_request_id, run_id"
 )
@@ -227,9 +227,13 @@ func TestParseFilterErrors(t *testing.T) {
 		{"backticked whole tag key", "`tag.foo` = 'x'", 0, `unknown attribute "tag.foo"; ` + errValidAttrs},
 		{"bare prefix", "tag = 'x'", 0, `unknown attribute "tag"; ` + errValidAttrs},
 		{"unknown prefix", "foo.bar = 'x'", 0, `unknown key prefix "foo"; valid: attributes, attribute, trace, tag, tags, metadata, request_metadata, span`},
-		{"unknown span field", "span.foo = 'x'", 5, `unknown span field "foo"; valid: name, type`},
-		{"unknown span field after AND", "name = 'x' AND span.kind = 'OK'", 20, `unknown span field "kind"; valid: name, type`},
-		{"span field not supported yet", "span.attributes.x = '1'", 5, "span.attributes is not supported by this store yet"},
+		{"unknown span field", "span.foo = 'x'", 5, `unknown span field "foo"; valid: name, type, status, content, attributes.KEY`},
+		{"unknown span field after AND", "name = 'x' AND span.kind = 'OK'", 20, `unknown span field "kind"; valid: name, type, status, content, attributes.KEY`},
+		{"span attributes without a key", "span.attributes = '1'", 15, `expected "." and a key after span.attributes, found " "`},
+		{"span attributes with an empty key", "span.attributes. = '1'", 16, `expected a key after "span.attributes.", found " "`},
+		{"= on span content", "span.content = 'x'", 13, `expected an operator for full-text field span.content (LIKE, ILIKE, RLIKE), found "="`},
+		{"IN on trace text", "trace.text IN ('x')", 11, `expected an operator for full-text field trace.text (LIKE, ILIKE, RLIKE), found "IN"`},
+		{"bad span status", "span.status = 'FINE'", 14, `invalid span status "FINE"; valid: OK, ERROR, UNSET`},
 		{"bad status", "status = 'bad'", 9, `invalid status "bad"; valid: OK, ERROR, IN_PROGRESS, STATE_UNSPECIFIED`},
 		{"bad status in IN", "state IN ('OK', 'nope')", 16, `invalid status "nope"; valid: OK, ERROR, IN_PROGRESS, STATE_UNSPECIFIED`},
 		{"non-ASCII status", "status = 'ſtate_unſpecified'", 9, `invalid status "ſtate_unſpecified"`},

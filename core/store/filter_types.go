@@ -15,8 +15,19 @@ const (
 	FieldTag
 	// FieldMetadata is a trace metadata entry: metadata.KEY.
 	FieldMetadata
-	// FieldSpan is a property of any span of the trace: "name" or "type".
+	// FieldSpan is a property of any span of the trace: "name", "type", "status" or
+	// "content" (its inputs, outputs and attributes, for full-text search).
 	FieldSpan
+	// FieldSpanAttribute is an attribute of any span of the trace: span.attributes.KEY.
+	FieldSpanAttribute
+)
+
+// Span fields.
+const (
+	SpanName    = "name"
+	SpanType    = "type"
+	SpanStatus  = "status"
+	SpanContent = "content"
 )
 
 // Canonical attribute names.
@@ -28,6 +39,8 @@ const (
 	AttrName            = "name"
 	AttrRequestID       = "request_id"
 	AttrClientRequestID = "client_request_id"
+	// AttrText is full-text search over the inputs and outputs of the trace's spans.
+	AttrText = "text"
 )
 
 // MetadataSourceRun is the metadata key run_id reads: the MLflow run a trace belongs to.
@@ -45,6 +58,11 @@ func (f Field) IsNumeric() bool {
 	return f.Kind == FieldAttribute && (f.Name == AttrTimestampMS || f.Name == AttrExecutionTimeMS || f.Name == AttrEndTimeMS)
 }
 
+// IsText reports whether the field is searched as text (LIKE, ILIKE, RLIKE only).
+func (f Field) IsText() bool {
+	return f.Kind == FieldAttribute && f.Name == AttrText || f.Kind == FieldSpan && f.Name == SpanContent
+}
+
 // String renders the field as it would be written in a filter.
 func (f Field) String() string {
 	switch f.Kind {
@@ -54,6 +72,12 @@ func (f Field) String() string {
 		return "metadata.`" + f.Name + "`"
 	case FieldSpan:
 		return "span." + f.Name
+	case FieldSpanAttribute:
+		return "span.attributes.`" + f.Name + "`"
+	case FieldAttribute:
+		if f.Name == AttrText {
+			return "trace.text"
+		}
 	}
 	return f.Name
 }

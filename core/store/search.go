@@ -241,13 +241,46 @@ func (b *sqlBuilder) clause(c Clause) {
 		b.sql.WriteString(")")
 		return
 	}
-	if c.Field.Kind == FieldSpan {
+	switch {
+	case c.Field.Kind == FieldSpan && (c.Field.Name == SpanName || c.Field.Name == SpanType):
 		b.sql.WriteString(`EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = t.trace_id AND `)
 		b.compare("s."+c.Field.Name, c)
 		b.sql.WriteString(")")
 		return
+	case c.Field.Kind == FieldSpan || c.Field.Kind == FieldSpanAttribute || c.Field.IsText():
+		b.spanJSONClause(c)
+		return
 	}
 	b.compare(attributeColumn(c.Field.Name), c)
+}
+
+// spanJSONClause writes a clause on what only the spans' JSON holds (status, attributes,
+// inputs and outputs): it holds when some span of the trace matches. These read every span
+// of the traces the other clauses leave, so they are slower than the indexed keys.
+func (b *sqlBuilder) spanJSONClause(c Clause) {
+	b.sql.WriteString(`EXISTS (SELECT 1 FROM trace_data td, json_each(td.spans) j`)
+	switch {
+	case c.Field.Kind == FieldSpan && c.Field.Name == SpanStatus:
+		b.sql.WriteString(` WHERE td.trace_id = t.trace_id AND `)
+		b.compare(`json_extract(j.value, '$.status.code')`, c)
+	case c.Field.Kind == FieldSpanAttribute:
+		b.sql.WriteString(`, json_each(j.value, '$.attributes') a WHERE td.trace_id = t.trace_id AND a.key = ? AND `)
+		b.args = append(b.args, c.Field.Name)
+		b.compare(attributeText("a.value"), c)
+	default: // span.content: every attribute; trace.text: inputs and outputs
+		b.sql.WriteString(`, json_each(j.value, '$.attributes') a WHERE td.trace_id = t.trace_id AND `)
+		if c.Field.IsText() && c.Field.Kind == FieldAttribute {
+			b.sql.WriteString(`a.key IN ('` + spantypes.KeySpanInputs + `', '` + spantypes.KeySpanOutputs + `') AND `)
+		}
+		b.compare(attributeText("a.value"), c)
+	}
+	b.sql.WriteString(")")
+}
+
+// attributeText is the SQL for an attribute's value as text: span attributes hold JSON
+// text, so a JSON string ("TOOL") compares as its contents (TOOL), anything else as its JSON.
+func attributeText(v string) string {
+	return `(CASE WHEN json_valid(` + v + `) AND json_type(` + v + `) = 'text' THEN json_extract(` + v + `, '$') ELSE ` + v + ` END)`
 }
 
 // compare writes "column op value(s)". LIKE is case-sensitive (the connection sets

@@ -94,6 +94,14 @@ func fill(t *testing.T, n int) (*store.Store, []fixture) {
 	return st, fx
 }
 
+func idsOf(fx []fixture) []string {
+	out := make([]string, len(fx))
+	for i := range fx {
+		out[i] = fx[i].id
+	}
+	return out
+}
+
 func ids(infos []tracedata.TraceInfo) []string {
 	out := make([]string, len(infos))
 	for i := range infos {
@@ -175,6 +183,20 @@ func TestSearchGrammar(t *testing.T) {
 		{fmt.Sprintf("end_time <= %d", mid), func(f fixture) bool { return f.start+f.duration <= mid }},
 		{"run_id = 'run-1'", func(fixture) bool { return false }}, // no trace has a run
 		{"trace.client_request_id = ''", func(fixture) bool { return true }},
+		// What only the spans' JSON holds: status, attributes, inputs and outputs.
+		{"span.status = 'ERROR'", func(f fixture) bool { return f.failed }},
+		{"span.status != 'ERROR'", func(fixture) bool { return true }}, // the llm span is OK everywhere
+		{"span.status IN ('UNSET')", func(fixture) bool { return false }},
+		{"span.attributes.mlflow.spanType = 'TOOL'", func(f fixture) bool { return f.tool }},
+		{"span.attributes.`mlflow.spanType` LIKE 'CHAT%'", func(fixture) bool { return true }},
+		{`span.attributes."mlflow.spanType" RLIKE '^(TOOL|RETRIEVER)$'`, func(f fixture) bool { return f.tool }},
+		{"span.attributes.missing = 'x'", func(fixture) bool { return false }},
+		{"trace.text LIKE '%question 7%'", func(f fixture) bool { return f.id == fx[7].id }},
+		{"trace.text ILIKE '%QUESTION 1%'", func(f fixture) bool { return f.id == fx[1].id || slices.Contains(idsOf(fx[10:20]), f.id) }},
+		{"trace.text RLIKE 'question 2[0-3]'", func(f fixture) bool { return slices.Contains(idsOf(fx[20:24]), f.id) }},
+		{"trace.text LIKE '%CHAIN%'", func(fixture) bool { return false }}, // the span type is an attribute, not an input
+		{"span.content LIKE '%CHAIN%'", func(fixture) bool { return true }},
+		{"span.content LIKE '%question 3\"%'", func(f fixture) bool { return f.id == fx[3].id }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.filter, func(t *testing.T) {
