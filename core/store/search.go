@@ -70,64 +70,11 @@ func (s *Store) SearchTraces(ctx context.Context, o SearchOptions) (SearchResult
 		return SearchResult{}, err
 	}
 
-	var b sqlBuilder
-	driver, err := s.drivingClause(ctx, clauses, order)
+	query, args, err := s.searchSQL(ctx, o.ExperimentIDs, clauses, order, limit+1, offset) // one more tells whether another page follows
 	if err != nil {
 		return SearchResult{}, fmt.Errorf("agentlens: store %s: search: %w", s.path, err)
 	}
-	if driver >= 0 {
-		// Read the (key, value, time) index of the driving clause in time order: the page
-		// is found after reading about as many index entries as it holds.
-		table, key := pairTarget(clauses[driver])
-		b.sql.WriteString(`SELECT ` + prefixed(infoColumns, "t.") + ` FROM ` + table +
-			` d CROSS JOIN traces t ON t.trace_id = d.trace_id WHERE d.key = ? AND `)
-		b.args = append(b.args, key)
-		b.compare("d.value", clauses[driver])
-		b.correlated = true
-	} else {
-		b.sql.WriteString(`SELECT ` + prefixed(infoColumns, "t.") + ` FROM traces t WHERE 1`)
-	}
-	if len(o.ExperimentIDs) > 0 {
-		b.sql.WriteString(` AND t.experiment_id IN (` + placeholders(len(o.ExperimentIDs)) + `)`)
-		for _, e := range o.ExperimentIDs {
-			b.args = append(b.args, e)
-		}
-	}
-	for i, c := range clauses {
-		if i == driver {
-			continue
-		}
-		b.sql.WriteString(" AND ")
-		b.clause(c)
-	}
-	b.sql.WriteString(" ORDER BY ")
-	byTime := false
-	for i, ob := range order {
-		switch {
-		case i == 0 && driver >= 0:
-			b.sql.WriteString("d.timestamp_ms")
-		case ob.Field.Kind == FieldTag || ob.Field.Kind == FieldMetadata:
-			table, _ := pairTarget(Clause{Field: ob.Field})
-			b.sql.WriteString(`(SELECT p.value FROM ` + table + ` p WHERE p.trace_id = t.trace_id AND p.key = ?)`)
-			b.args = append(b.args, ob.Field.Name)
-		default:
-			b.sql.WriteString(orderColumn(ob.Field))
-		}
-		byTime = byTime || ob.Field.Kind == FieldAttribute && ob.Field.Name == AttrTimestampMS
-		if ob.Desc {
-			b.sql.WriteString(" DESC")
-		}
-		// A trace without the tag (or name) sorts last both ways, as in MLflow.
-		b.sql.WriteString(" NULLS LAST, ")
-	}
-	// Ties break as MLflow's store breaks them: newest first, then by id.
-	if !byTime {
-		b.sql.WriteString("t.timestamp_ms DESC, ")
-	}
-	b.sql.WriteString("t.trace_id LIMIT ? OFFSET ?")
-	b.args = append(b.args, limit+1, offset) // one more tells whether another page follows
-
-	rows, err := s.db.QueryContext(ctx, b.sql.String(), b.args...)
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return SearchResult{}, fmt.Errorf("agentlens: store %s: search: %w", s.path, err)
 	}
@@ -156,6 +103,78 @@ func (s *Store) SearchTraces(ctx context.Context, o SearchOptions) (SearchResult
 	}
 	return res, nil
 }
+
+// searchSQL builds the query of a search: the traces of experiments (all when empty) that
+// match clauses, in order, limit of them from offset.
+func (s *Store) searchSQL(ctx context.Context, experiments []string, clauses []Clause, order []OrderBy, limit, offset int) (string, []any, error) {
+	var b sqlBuilder
+	driver, err := s.drivingClause(ctx, clauses, order)
+	if err != nil {
+		return "", nil, err
+	}
+	if driver >= 0 {
+		// Read the (key, value, time) index of the driving clause in time order: the page
+		// is found after reading about as many index entries as it holds.
+		table, key := pairTarget(clauses[driver])
+		b.sql.WriteString(`SELECT ` + prefixed(infoColumns, "t.") + ` FROM ` + table +
+			` d CROSS JOIN traces t ON t.trace_id = d.trace_id WHERE d.key = ? AND `)
+		b.args = append(b.args, key)
+		b.compare("d.value", clauses[driver])
+		b.correlated = true
+	} else {
+		b.sql.WriteString(`SELECT ` + prefixed(infoColumns, "t.") + ` FROM traces t WHERE 1`)
+	}
+	if len(experiments) > 0 {
+		b.sql.WriteString(` AND t.experiment_id IN (` + placeholders(len(experiments)) + `)`)
+		for _, e := range experiments {
+			b.args = append(b.args, e)
+		}
+	}
+	for i, c := range clauses {
+		if i == driver {
+			continue
+		}
+		b.sql.WriteString(" AND ")
+		if driver >= 0 && c.Field.Kind == FieldAttribute && c.Field.Name == AttrTimestampMS {
+			// The driving index holds the start time too: bound the range read from it.
+			b.compare("d.timestamp_ms", c)
+			continue
+		}
+		b.clause(c)
+	}
+	b.sql.WriteString(" ORDER BY ")
+	byTime := false
+	for i, ob := range order {
+		switch {
+		case i == 0 && driver >= 0:
+			b.sql.WriteString("d.timestamp_ms")
+		case ob.Field.Kind == FieldTag || ob.Field.Kind == FieldMetadata:
+			table, _ := pairTarget(Clause{Field: ob.Field})
+			b.sql.WriteString(`(SELECT p.value FROM ` + table + ` p WHERE p.trace_id = t.trace_id AND p.key = ?)`)
+			b.args = append(b.args, ob.Field.Name)
+		default:
+			b.sql.WriteString(orderColumn(ob.Field))
+		}
+		byTime = byTime || ob.Field.Kind == FieldAttribute && ob.Field.Name == AttrTimestampMS
+		if ob.Desc {
+			b.sql.WriteString(" DESC")
+		}
+		if _, key := pairTarget(Clause{Field: ob.Field}); key != "" {
+			// A trace without the tag (or name) sorts last both ways, as in MLflow. Only
+			// these keys can be missing: the others keep their index order.
+			b.sql.WriteString(" NULLS LAST")
+		}
+		b.sql.WriteString(", ")
+	}
+	// Ties break as MLflow's store breaks them: newest first, then by id.
+	if !byTime {
+		b.sql.WriteString("t.timestamp_ms DESC, ")
+	}
+	b.sql.WriteString("t.trace_id LIMIT ? OFFSET ?")
+	b.args = append(b.args, limit, offset)
+	return b.sql.String(), b.args, nil
+}
+
 
 func prefixed(columns, prefix string) string {
 	parts := strings.Split(columns, ", ")
@@ -230,7 +249,10 @@ func pairTarget(c Clause) (table, key string) {
 // something else.
 func (b *sqlBuilder) clause(c Clause) {
 	if table, key := pairTarget(c); key != "" {
-		if b.correlated {
+		// An equality reads the (key, value) index; any other operator would read every row
+		// of the key first, so it is probed trace by trace as the search walks them in order
+		// and stops at the page size.
+		if b.correlated || (c.Op != OpEq && c.Op != OpIn) {
 			b.sql.WriteString(`EXISTS (SELECT 1 FROM ` + table + ` p WHERE p.trace_id = t.trace_id AND p.key = ? AND `)
 		} else {
 			// IN (subquery) lets SQLite start from the (key, value) index when that is selective.
