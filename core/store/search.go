@@ -175,7 +175,6 @@ func (s *Store) searchSQL(ctx context.Context, experiments []string, clauses []C
 	return b.sql.String(), b.args, nil
 }
 
-
 func prefixed(columns, prefix string) string {
 	parts := strings.Split(columns, ", ")
 	for i := range parts {
