@@ -20,8 +20,9 @@ import (
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/agentlens/agentlens/internal/otlpjson"
 )
 
 // Request is one export the receiver decoded.
@@ -163,7 +164,7 @@ func (h *HTTP) serve(w http.ResponseWriter, r *http.Request) {
 	case ct == "application/x-protobuf":
 		err = proto.Unmarshal(body, req)
 	case strings.HasPrefix(ct, "application/json"):
-		err = protojson.Unmarshal(body, req)
+		req, err = otlpjson.Decode(body)
 	default:
 		http.Error(w, "unsupported content type "+ct, http.StatusUnsupportedMediaType)
 		return
@@ -176,7 +177,11 @@ func (h *HTTP) serve(w http.ResponseWriter, r *http.Request) {
 	h.mu.Lock()
 	h.paths = append(h.paths, r.URL.Path)
 	h.mu.Unlock()
+	// The reply is in the request's encoding, as OTLP/HTTP requires.
 	out, _ := proto.Marshal(&coltracepb.ExportTraceServiceResponse{})
+	if ct != "application/x-protobuf" {
+		out, ct = []byte("{}"), "application/json"
+	}
 	w.Header().Set("Content-Type", ct)
 	_, _ = w.Write(out)
 }

@@ -1,0 +1,89 @@
+// Package otlpjson decodes OTLP/HTTP JSON trace exports. The OTLP JSON encoding is protobuf's
+// JSON mapping with one exception: trace and span ids are hex strings, not base64, so
+// protojson alone misreads them. Decode turns them into what protojson expects first.
+package otlpjson
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	"google.golang.org/protobuf/encoding/protojson"
+)
+
+// Decode reads an ExportTraceServiceRequest in OTLP's JSON encoding. Unknown fields are
+// ignored, as OTLP receivers must.
+func Decode(body []byte) (*coltracepb.ExportTraceServiceRequest, error) {
+	var doc map[string]any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, fmt.Errorf("otlp json: %w", err)
+	}
+	if err := convertIDs(doc); err != nil {
+		return nil, err
+	}
+	fixed, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("otlp json: %w", err)
+	}
+	req := &coltracepb.ExportTraceServiceRequest{}
+	if err := (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(fixed, req); err != nil {
+		return nil, fmt.Errorf("otlp json: %w", err)
+	}
+	return req, nil
+}
+
+// idKeys are the id fields of spans and links, in both spellings protojson accepts.
+var idKeys = []string{"traceId", "spanId", "parentSpanId", "trace_id", "span_id", "parent_span_id"}
+
+func convertIDs(doc map[string]any) error {
+	for _, rs := range list(doc, "resourceSpans", "resource_spans") {
+		for _, ss := range list(rs, "scopeSpans", "scope_spans") {
+			for _, span := range list(ss, "spans") {
+				if err := hexToBase64(span); err != nil {
+					return err
+				}
+				for _, link := range list(span, "links") {
+					if err := hexToBase64(link); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// list returns the objects of the array under the first of keys that m has.
+func list(m map[string]any, keys ...string) []map[string]any {
+	for _, k := range keys {
+		arr, ok := m[k].([]any)
+		if !ok {
+			continue
+		}
+		out := make([]map[string]any, 0, len(arr))
+		for _, v := range arr {
+			if o, ok := v.(map[string]any); ok {
+				out = append(out, o)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func hexToBase64(m map[string]any) error {
+	for _, k := range idKeys {
+		s, ok := m[k].(string)
+		if !ok || s == "" {
+			continue
+		}
+		b, err := hex.DecodeString(s)
+		if err != nil {
+			return fmt.Errorf("otlp json: %s %q is not hex", k, s)
+		}
+		m[k] = base64.StdEncoding.EncodeToString(b)
+	}
+	return nil
+}
