@@ -19,5 +19,6 @@
 // # Servers
 //
 // /v1/traces exists from MLflow 3.4; an older server answers 404, which is not retried and
-// is logged and counted as a failure of this destination (sdk.Stats).
+// is logged, saying that MLflow 3.4 or later is needed, and counted as a failure of this
+// destination (sdk.Stats).
 package mlflow

@@ -2,6 +2,7 @@ package mlflow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -108,6 +109,10 @@ func (e *Exporter) ExportBatch(ctx context.Context, traces []*tracedata.Trace) e
 	e.mu.Unlock()
 	if len(pending) > 0 {
 		if err := up.ExportBatch(ctx, pending); err != nil {
+			var se *otlp.HTTPStatusError
+			if errors.As(err, &se) && se.Code == http.StatusNotFound {
+				return fmt.Errorf("MLflow /v1/traces answered 404: the server has no OTLP endpoint; agentlens needs MLflow 3.4 or later: %w", err)
+			}
 			return fmt.Errorf("MLflow /v1/traces: %w", err)
 		}
 		e.mu.Lock()

@@ -3,7 +3,9 @@ package mlflow_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -174,4 +176,36 @@ func TestNotAServerURI(t *testing.T) {
 	runAgent()
 	require.NoError(t, sdk.Flush(context.Background()))
 	assert.Empty(t, sdk.GetStats().Destinations)
+}
+
+// A server older than MLflow 3.4 has no /v1/traces: the failure says so, and is not retried.
+func TestOldServerIsNamed(t *testing.T) {
+	srv := newFakeMLflow()
+	defer srv.Close()
+	srv.fail = func(path string) int {
+		if path == "/v1/traces" {
+			return http.StatusNotFound
+		}
+		return 0
+	}
+	e, err := mlflow.New(mlflow.WithTrackingURI(srv.URL), mlflow.WithExperimentID("0"))
+	require.NoError(t, err)
+	var mu sync.Mutex
+	var failures []string
+	restore, err := sdk.Override(sdk.WithDestinations(e), sdk.WithErrorHandler(func(kind string, err error) {
+		mu.Lock()
+		failures = append(failures, kind+": "+err.Error())
+		mu.Unlock()
+	}))
+	require.NoError(t, err)
+	runAgent()
+	require.NoError(t, sdk.Flush(context.Background()))
+	st := sdk.GetStats()
+	restore()
+	assert.Equal(t, uint64(1), st.Destinations[0].Failed)
+	assert.Zero(t, st.Destinations[0].Retried)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, failures, 1)
+	assert.Contains(t, failures[0], "MLflow /v1/traces answered 404: the server has no OTLP endpoint; agentlens needs MLflow 3.4 or later")
 }

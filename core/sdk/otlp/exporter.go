@@ -197,6 +197,16 @@ func (e *Exporter) ExportBatch(ctx context.Context, traces []*tracedata.Trace) e
 	return e.Upload(ctx, ResourceSpans(e.resource, traces...))
 }
 
+// HTTPStatusError is an OTLP/HTTP export the endpoint refused for good (a 4xx other than
+// 429), with its status code.
+type HTTPStatusError struct {
+	Code int
+	Err  error
+}
+
+func (e *HTTPStatusError) Error() string { return e.Err.Error() }
+func (e *HTTPStatusError) Unwrap() error { return e.Err }
+
 // Upload sends OTLP spans as they are, classifying failures for the retry policy.
 func (e *Exporter) Upload(ctx context.Context, rs []*tracepb.ResourceSpans) error {
 	var out *outcome
@@ -222,7 +232,7 @@ func (e *Exporter) Upload(ctx context.Context, rs []*tracepb.ResourceSpans) erro
 		case code == http.StatusTooManyRequests || code >= 500:
 			return sdk.Retryable(err, after)
 		}
-		return err
+		return &HTTPStatusError{Code: code, Err: err}
 	}
 	if s, ok := status.FromError(err); ok {
 		return classifyGRPC(s, err)
