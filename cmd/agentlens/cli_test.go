@@ -446,8 +446,12 @@ func TestHelpExamples(t *testing.T) {
 		t.Skip("no sh")
 	}
 	f := newFixture(t)
+	// The feedback examples need assessments to find.
+	f.logged(t, "feedback", f.ids["answer"], "correctness", "true")
+	f.logged(t, "feedback", f.ids["answer"], "relevance", "0.8")
+	f.logged(t, "expectation", f.ids["answer"], "expected_answer", "Paris, France")
 	ran := 0
-	for _, sub := range []string{"list", "show", "tag", "untag", "delete"} {
+	for _, sub := range []string{"list", "show", "get", "tag", "untag", "delete", "feedback", "expectation", "assessments", "assessment-update", "assessment-delete"} {
 		help := f.run(t, 0, "", "traces", sub, "--help").stdout
 		_, examples, ok := strings.Cut(help, "Examples:\n")
 		if !ok {

@@ -1,12 +1,20 @@
 // Command agentlens reads the traces that agentlens-instrumented Go programs write to their
 // local store (an SQLite file; AGENTLENS_STORE, default ./agentlens.db): it lists and
-// searches them with MLflow's filter grammar, prints one as a tree of spans, tags and untags
+// searches them with MLflow's filter grammar, prints one as a tree of spans or as MLflow's
+// JSON, tags and untags them, logs and manages assessments (feedback and expectations) on
 // them, and deletes old or chosen ones.
 //
 // Usage:
 //
-//	agentlens traces list [--filter F] [--order-by O]... [--max N] [--experiment E] [--page-token T] [--json]
+//	agentlens traces list [--filter F] [--order-by O]... [--max N] [--experiment E] [--page-token T]
+//	                      [--json | --output table|json] [--extract-fields PATHS]
 //	agentlens traces show ID [--json]
+//	agentlens traces get ID [--extract-fields PATHS]
+//	agentlens traces feedback ID NAME VALUE [--rationale R] [--source-type T] [--source-id S] [--span SPAN]
+//	agentlens traces expectation ID NAME VALUE [--source-type T] [--source-id S] [--span SPAN]
+//	agentlens traces assessments ID [--json]
+//	agentlens traces assessment-update ID ASSESSMENT_ID VALUE [--rationale R]
+//	agentlens traces assessment-delete ID ASSESSMENT_ID
 //	agentlens traces tag ID KEY=VALUE...
 //	agentlens traces untag ID KEY...
 //	agentlens traces delete (--older-than DURATION [--max N] | --id ID...) [--experiment E] [--yes]
@@ -21,6 +29,9 @@
 //	agentlens traces show tr-8b1f3c0e9a4d4f6b8e2a7c5d1f0b3a9e
 //	agentlens traces tag tr-8b1f3c0e9a4d4f6b8e2a7c5d1f0b3a9e reviewed=yes env=prod
 //	agentlens traces untag tr-8b1f3c0e9a4d4f6b8e2a7c5d1f0b3a9e reviewed
+//	agentlens traces feedback tr-8b1f3c0e9a4d4f6b8e2a7c5d1f0b3a9e correctness true --rationale 'cites the docs'
+//	agentlens traces list --filter "feedback.correctness = 'true'"
+//	agentlens traces get tr-8b1f3c0e9a4d4f6b8e2a7c5d1f0b3a9e --extract-fields 'info.trace_id,info.assessments.*,data.spans.*.name'
 //	agentlens traces delete --older-than 7d --max 1000 --yes
 //
 // Span names, previews, inputs and outputs are model and tool output: they are printed with

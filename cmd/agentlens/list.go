@@ -19,6 +19,8 @@ type listOptions struct {
 	experiment string
 	pageToken  string
 	json       bool
+	output     string
+	fields     string
 }
 
 const listLong = `List the traces of the store, newest first, one line each: trace id, name, state, start
@@ -32,9 +34,13 @@ const listLong = `List the traces of the store, newest first, one line each: tra
              tag.KEY, metadata.KEY, and of any span of the trace: span.name, span.type,
              span.status (OK, ERROR, UNSET), span.attributes.KEY, span.content (its
              inputs, outputs and attributes, LIKE/ILIKE/RLIKE);
+             feedback.NAME, expectation.NAME (the value of a valid assessment of
+             that name: = != LIKE ILIKE RLIKE; a string matches a string value or a
+             value's JSON text ('true', '4'); feedback also < <= > >= with a number);
              a key is everything after the first dot (tags.mlflow.traceName); quote
              other keys with backticks or double quotes: tag.` + "`my key`" + `, tag."a=b"
   operators  numbers (timestamp_ms, execution_time_ms, end_time_ms): = != < <= > >=
+             (and feedback.NAME with a number)
              strings: = != LIKE ILIKE (% matches any run, _ one character),
              RLIKE (a regular expression in Go's RE2 syntax, matched anywhere)
              both: IN (...) and NOT IN (...)
@@ -47,8 +53,14 @@ DESC; repeat it for several keys. Traces without the tag or metadata key sort la
 break newest first, then by id. The default is timestamp_ms DESC.
 
 When more traces match than --max, the command prints the --page-token for the next page
-on stderr. --json prints {"traces": [TraceInfo...], "next_page_token": "..."} with each
-TraceInfo in MLflow's JSON shape.`
+on stderr. --json (or --output json) prints {"traces": [TraceInfo...], "next_page_token":
+"..."} with each TraceInfo in MLflow's JSON shape.
+
+--extract-fields selects fields of each whole trace ({"info": ..., "data": {"spans": ...}},
+as traces get prints it) with MLflow's dot paths: comma-separated, "*" for every key or
+element, backticks for a key with dots (info.tags.` + "`mlflow.traceName`" + `). With --output table
+(the default) the paths are the columns: several values are joined with ", " (three at
+most), a missing one is N/A; with --output json each trace keeps only those fields.`
 
 // The filters below are run by the tests against a real store: keep them valid.
 const listExample = `  # filter cheat sheet
@@ -66,6 +78,12 @@ const listExample = `  # filter cheat sheet
   agentlens traces list --filter "span.status = 'ERROR' AND span.type = 'TOOL'"
   agentlens traces list --filter "span.attributes.mlflow.spanType = 'TOOL'"
   agentlens traces list --filter "trace.text ILIKE '%agentlens%'"
+  agentlens traces list --filter "feedback.correctness = 'true'"
+  agentlens traces list --filter 'feedback.relevance >= 0.5 AND expectation.expected_answer LIKE "%Paris%"'
+
+  # fields of the whole trace, MLflow's dot paths
+  agentlens traces list --extract-fields 'info.trace_id,info.tags.` + "`mlflow.traceName`" + `,data.spans.*.name'
+  agentlens traces list --extract-fields 'info.trace_id,info.assessments.*' --output json
 
   # paging, experiments, JSON
   agentlens traces list --max 20 --order-by 'execution_time_ms DESC' --order-by 'timestamp_ms'
@@ -90,7 +108,9 @@ func newListCmd(a *app) *cobra.Command {
 	f.IntVar(&o.max, "max", store.DefaultMaxResults, fmt.Sprintf("`N` traces per page (1-%d)", store.MaxMaxResults))
 	f.StringVar(&o.experiment, "experiment", "", "only traces of this `EXPERIMENT` (id or name)")
 	f.StringVar(&o.pageToken, "page-token", "", "continue a listing from the `TOKEN` the previous page printed")
-	f.BoolVar(&o.json, "json", false, "print JSON instead of a table")
+	f.BoolVar(&o.json, "json", false, "print JSON instead of a table (as --output json)")
+	f.StringVar(&o.output, "output", "table", "output `FORMAT`: table or json")
+	f.StringVar(&o.fields, "extract-fields", "", "only these comma-separated `PATHS` of each trace, e.g. info.trace_id,data.spans.*.name")
 	return c
 }
 
@@ -110,6 +130,21 @@ func (a *app) list(cmd *cobra.Command, o *listOptions) error {
 	}
 	if _, err := store.ParseOrderBy(o.orderBy); err != nil {
 		return &usageError{err}
+	}
+	switch {
+	case o.output != "table" && o.output != "json":
+		return usagef("--output %q is not table or json", o.output)
+	case o.json && o.output == "table" && cmdChanged(cmd, "output"):
+		return usagef("--json and --output table contradict each other")
+	case o.json:
+		o.output = "json"
+	}
+	var paths []string
+	if o.fields != "" {
+		var err error
+		if paths, err = parseFieldList(o.fields); err != nil {
+			return err
+		}
 	}
 	ctx := cmd.Context()
 	st, err := a.openStore(true)
@@ -135,7 +170,11 @@ func (a *app) list(cmd *cobra.Command, o *listOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.json {
+	if paths != nil {
+		if err := a.writeFields(ctx, st, res.Traces, paths, o.output, res.NextPageToken); err != nil {
+			return err
+		}
+	} else if o.output == "json" {
 		out := listJSON{Traces: res.Traces, NextPageToken: res.NextPageToken}
 		if out.Traces == nil {
 			out.Traces = []tracedata.TraceInfo{}

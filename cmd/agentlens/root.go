@@ -118,11 +118,13 @@ The CLI never creates a store: point --store (or AGENTLENS_STORE) at an existing
 func newTracesCmd(a *app) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "traces",
-		Short: "List, show, tag and delete traces",
+		Short: "List, show, get, tag, assess and delete traces",
 		Example: `  agentlens traces list --filter "status = 'ERROR'"
   agentlens traces show tr-8b1f3c0e9a4d4f6b8e2a7c5d1f0b3a9e
   agentlens traces tag tr-8b1f3c0e9a4d4f6b8e2a7c5d1f0b3a9e reviewed=yes
   agentlens traces untag tr-8b1f3c0e9a4d4f6b8e2a7c5d1f0b3a9e reviewed
+  agentlens traces feedback tr-8b1f3c0e9a4d4f6b8e2a7c5d1f0b3a9e correctness true
+  agentlens traces get tr-8b1f3c0e9a4d4f6b8e2a7c5d1f0b3a9e --extract-fields 'info.assessments.*'
   agentlens traces delete --older-than 30d --yes`,
 		// Without RunE cobra would print the help and exit 0 for "traces bogus".
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -133,6 +135,8 @@ func newTracesCmd(a *app) *cobra.Command {
 		},
 	}
 	c.AddCommand(newListCmd(a), newShowCmd(a), newTagCmd(a), newUntagCmd(a), newDeleteCmd(a))
+	c.AddCommand(newGetCmd(a), newFeedbackCmd(a), newExpectationCmd(a), newAssessmentsCmd(a),
+		newAssessmentUpdateCmd(a), newAssessmentDeleteCmd(a))
 	return c
 }
 

@@ -21,7 +21,8 @@ func newShowCmd(a *app) *cobra.Command {
 		Long: `Print a trace as a tree of spans: a header line (id, name, state, duration, total tokens),
 then one line per span (type, name, status, duration, tokens, error message) indented under
 its parent, each followed by its inputs ("in:") and outputs ("out:") as JSON, cut to 100
-characters. Durations are rounded to the microsecond.
+characters. Durations are rounded to the microsecond. The trace's assessments (feedback and
+expectations) follow the tree, one line each.
 
 --json prints the whole trace in MLflow's Trace.to_dict shape ({"info": ..., "data": {"spans": [...]}}),
 nothing cut.`,
@@ -55,7 +56,10 @@ func (a *app) show(ctx context.Context, id string, asJSON bool) error {
 		_, err = fmt.Fprintf(a.stdout, "%s\n", termtext.EscapeJSON(b))
 		return err
 	}
-	return writeTree(a.stdout, t)
+	if err := writeTree(a.stdout, t); err != nil {
+		return err
+	}
+	return writeAssessmentLines(a.stdout, t.Info.Assessments)
 }
 
 // getTrace reads a trace, with an error naming the id and the store when it is unknown.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/agentlens/agentlens/core/store"
+	"github.com/agentlens/agentlens/core/tracedata"
 )
 
 // defaultStorePath is where the local store lives when AGENTLENS_STORE is not set.
@@ -102,4 +103,62 @@ func DeleteTraceTag(ctx context.Context, traceID, key string) error {
 		return err
 	}
 	return st.DeleteTraceTag(ctx, traceID, key)
+}
+
+// LogFeedback logs a feedback on a trace in the local store (see store.Store.LogFeedback);
+// the value is capped at the configured AGENTLENS_MAX_PAYLOAD_BYTES when one is set.
+func LogFeedback(ctx context.Context, traceID, name string, value any, opts ...store.AssessmentOption) (tracedata.Assessment, error) {
+	st, err := flushedStore(ctx)
+	if err != nil {
+		return tracedata.Assessment{}, err
+	}
+	return st.LogFeedback(ctx, traceID, name, value, capped(opts)...)
+}
+
+// LogExpectation logs an expectation (ground truth) on a trace in the local store.
+func LogExpectation(ctx context.Context, traceID, name string, value any, opts ...store.AssessmentOption) (tracedata.Assessment, error) {
+	st, err := flushedStore(ctx)
+	if err != nil {
+		return tracedata.Assessment{}, err
+	}
+	return st.LogExpectation(ctx, traceID, name, value, capped(opts)...)
+}
+
+// GetAssessment reads an assessment of a trace in the local store.
+func GetAssessment(ctx context.Context, traceID, assessmentID string) (tracedata.Assessment, error) {
+	st, err := flushedStore(ctx)
+	if err != nil {
+		return tracedata.Assessment{}, err
+	}
+	return st.GetAssessment(ctx, traceID, assessmentID)
+}
+
+// UpdateAssessment changes an assessment in the local store; a feedback is overridden by a
+// new one, as in MLflow (see store.Store.UpdateAssessment).
+func UpdateAssessment(ctx context.Context, traceID, assessmentID string, u store.AssessmentUpdate) (tracedata.Assessment, error) {
+	st, err := flushedStore(ctx)
+	if err != nil {
+		return tracedata.Assessment{}, err
+	}
+	if u.MaxValueBytes <= 0 {
+		u.MaxValueBytes = current().cfg.maxPayloadBytes
+	}
+	return st.UpdateAssessment(ctx, traceID, assessmentID, u)
+}
+
+// DeleteAssessment removes an assessment from the local store.
+func DeleteAssessment(ctx context.Context, traceID, assessmentID string) error {
+	st, err := flushedStore(ctx)
+	if err != nil {
+		return err
+	}
+	return st.DeleteAssessment(ctx, traceID, assessmentID)
+}
+
+// capped puts the configured payload cap first, so that the caller's own WithMaxValueBytes wins.
+func capped(opts []store.AssessmentOption) []store.AssessmentOption {
+	if n := current().cfg.maxPayloadBytes; n > 0 {
+		return append([]store.AssessmentOption{store.WithMaxValueBytes(n)}, opts...)
+	}
+	return opts
 }

@@ -73,6 +73,10 @@ func (s *Store) DeleteTraces(ctx context.Context, o DeleteOptions) (int, error) 
 		if n, err = res.RowsAffected(); err != nil {
 			return err
 		}
+		// Assessments go with their trace here only: an export replacing a trace keeps them.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM assessments WHERE trace_id IN (SELECT trace_id FROM doomed)`); err != nil {
+			return err
+		}
 		if err := deleteTraceRows(ctx, tx, `IN (SELECT trace_id FROM doomed)`); err != nil {
 			return err
 		}

@@ -36,6 +36,21 @@
 // span status, attribute and content keys read the spans' JSON of every trace the other
 // clauses leave: combine them with an indexed key (a tag, metadata, time) on large stores.
 //
+// feedback.NAME and expectation.NAME match the trace's valid assessments of that name
+// (= != LIKE ILIKE RLIKE; feedback also < <= > >= against numeric values): a quoted string
+// matches a string value or any value's JSON text ('true', '4'), a number compares as one.
+//
+// # Assessments
+//
+// LogFeedback and LogExpectation attach MLflow 3 assessments to a stored trace (optionally
+// to one span); GetTrace and SearchTraces return them in the info. UpdateAssessment on a
+// feedback keeps its history as MLflow does: a new feedback overrides the old one, which
+// stays with Valid false; DeleteAssessment of the override makes the old one valid again.
+// Deleting a trace deletes its assessments; a re-export or merge of the trace keeps them.
+//
+//	fb, err := st.LogFeedback(ctx, traceID, "correctness", true,
+//		store.WithSource(tracedata.SourceHuman, "alice"), store.WithRationale("cites the docs"))
+//
 // # Concurrency
 //
 // The file is in WAL mode: several processes may read and write it at once, and a writer

@@ -15,6 +15,7 @@ import (
 //	key     := attr | prefix "." name
 //	attr    := ident | "`" any-but-backtick+ "`"
 //	prefix  := attributes | attribute | trace | tag | tags | metadata | request_metadata | span
+//	         | feedback | expectation
 //	name    := ident ("." ident)* | "`" any-but-backtick+ "`" | "string"
 //	ident   := [A-Za-z0-9_-]+
 //	op      := = | != | < | <= | > | >= | LIKE | ILIKE | RLIKE
@@ -25,6 +26,12 @@ import (
 // prefixes, attribute names and span fields are case-insensitive; tag and metadata keys are
 // case-sensitive. RLIKE takes a regular expression in Go's RE2 syntax, matched anywhere in
 // the value.
+//
+// feedback.NAME and expectation.NAME compare the value of the trace's valid (not
+// overridden) assessments of that name: = and != take a quoted string, matched against a
+// string value or the value's JSON text ('true', '4', '{"a":1}'), or a number, compared as
+// one; LIKE, ILIKE and RLIKE match a string value's text or any other value's JSON text;
+// feedback also takes < <= > >= with a number, against numeric values only.
 
 // ParseFilter parses an MLflow trace search filter: comparisons joined by AND
 // (case-insensitive keyword). An empty or all-space filter gives no clauses.
@@ -92,8 +99,12 @@ func parseOrderByExpr(expr string) (OrderBy, *FilterError) {
 	if err != nil {
 		return OrderBy{}, err
 	}
-	if f.Kind == FieldSpan || f.Kind == FieldSpanAttribute || f.IsText() {
-		return OrderBy{}, p.errorf(start, "expected an attribute (%s), tag.KEY or metadata.KEY, found %s: spans cannot be ordered by", filterAttrList, quoteFilterToken(expr[start:p.pos]))
+	if f.Kind == FieldSpan || f.Kind == FieldSpanAttribute || f.IsText() || f.IsAssessment() {
+		what := "spans"
+		if f.IsAssessment() {
+			what = "assessments"
+		}
+		return OrderBy{}, p.errorf(start, "expected an attribute (%s), tag.KEY or metadata.KEY, found %s: %s cannot be ordered by", filterAttrList, quoteFilterToken(expr[start:p.pos]), what)
 	}
 	ob := OrderBy{Field: f}
 	p.skipSpace()
@@ -122,11 +133,13 @@ func parseOrderByExpr(expr string) (OrderBy, *FilterError) {
 
 const (
 	filterAttrList   = "status, timestamp_ms, execution_time_ms, end_time_ms, name, request_id, client_request_id, run_id"
-	filterKeyList    = "an attribute, trace.text, tag.KEY, metadata.KEY, span.name, span.type, span.status, span.content or span.attributes.KEY"
+	filterKeyList    = "an attribute, trace.text, tag.KEY, metadata.KEY, span.name, span.type, span.status, span.content, span.attributes.KEY, feedback.NAME or expectation.NAME"
 	filterOpList     = "=, !=, <, <=, >, >=, LIKE, ILIKE, RLIKE, IN, NOT IN"
 	filterNumOpList  = "=, !=, <, <=, >, >=, IN, NOT IN"
 	filterStrOpList  = "=, !=, LIKE, ILIKE, RLIKE, IN, NOT IN"
 	filterTextOpList = "LIKE, ILIKE, RLIKE"
+	filterFbOpList   = "=, !=, <, <=, >, >=, LIKE, ILIKE, RLIKE"
+	filterExpOpList  = "=, !=, LIKE, ILIKE, RLIKE"
 	filterStatusList = "OK, ERROR, IN_PROGRESS, STATE_UNSPECIFIED"
 	filterMaxFound   = 40 // bytes of a token quoted in an error message
 )
@@ -264,6 +277,10 @@ func (p *filterParser) clause() (Clause, *FilterError) {
 			kind, ops = "numeric", filterNumOpList
 		case f.IsText():
 			kind, ops = "full-text", filterTextOpList
+		case f.Kind == FieldFeedback:
+			kind, ops = "feedback", filterFbOpList
+		case f.Kind == FieldExpectation:
+			kind, ops = "expectation", filterExpOpList
 		}
 		return Clause{}, p.errorf(opPos, "expected an operator for %s field %s (%s), found %s", kind, f, ops, quoteFilterToken(p.in[opPos:p.pos]))
 	}
@@ -341,14 +358,22 @@ func (p *filterParser) key() (Field, *FilterError) {
 		kind = FieldMetadata
 	case "span":
 		kind = FieldSpan
+	case "feedback":
+		kind = FieldFeedback
+	case "expectation":
+		kind = FieldExpectation
 	default:
-		return Field{}, p.errorf(start, "unknown key prefix %s; valid: attributes, attribute, trace, tag, tags, metadata, request_metadata, span", quoteFilterToken(w))
+		return Field{}, p.errorf(start, "unknown key prefix %s; valid: attributes, attribute, trace, tag, tags, metadata, request_metadata, span, feedback, expectation", quoteFilterToken(w))
 	}
 	p.pos++ // the dot
 	namePos := p.pos
-	name, err := p.keyName(w+".", kind == FieldTag || kind == FieldMetadata)
+	assessment := kind == FieldFeedback || kind == FieldExpectation
+	name, err := p.keyName(w+".", kind == FieldTag || kind == FieldMetadata || assessment)
 	if err != nil {
 		return Field{}, err
+	}
+	if assessment && strings.Contains(name, ".") {
+		return Field{}, p.errorf(namePos, "assessment name %s contains a \".\", which assessment names never do", quoteFilterToken(name))
 	}
 	switch kind {
 	case FieldAttribute:
@@ -466,6 +491,15 @@ func (p *filterParser) op() (Op, *FilterError) {
 }
 
 func filterOpAllowed(f Field, op Op) bool {
+	if f.IsAssessment() {
+		switch op {
+		case OpEq, OpNe, OpLike, OpILike, OpRLike:
+			return true
+		case OpLt, OpLe, OpGt, OpGe:
+			return f.Kind == FieldFeedback
+		}
+		return false
+	}
 	if f.IsText() {
 		return op == OpLike || op == OpILike || op == OpRLike
 	}
@@ -491,10 +525,26 @@ func filterValueWant(f Field) string {
 func (p *filterParser) value(f Field, op Op) (Value, *FilterError) {
 	start := p.pos
 	want := filterValueWant(f)
+	numericOp := op == OpLt || op == OpLe || op == OpGt || op == OpGe
+	if f.IsAssessment() {
+		want = "a quoted string or a number"
+		if numericOp {
+			want = "a number"
+		}
+	}
 	if p.eof() {
 		return Value{}, p.errorf(start, "expected %s, found %s", want, p.end)
 	}
 	c := p.in[start]
+	if f.IsAssessment() && c != '\'' && c != '"' {
+		if op == OpLike || op == OpILike || op == OpRLike {
+			return Value{}, p.errorf(start, "expected a quoted string, found %s", p.found(start))
+		}
+		return p.number(start)
+	}
+	if f.IsAssessment() && numericOp {
+		return Value{}, p.errorf(start, "expected a number, found %s: < <= > >= compare numeric feedback", p.found(start))
+	}
 	if c == '\'' || c == '"' {
 		s, next, ok := scanQuoted(p.in, start)
 		if !ok {
@@ -530,6 +580,11 @@ func (p *filterParser) value(f Field, op Op) (Value, *FilterError) {
 	if !f.IsNumeric() {
 		return Value{}, p.errorf(start, "expected a quoted string, found %s", p.found(start))
 	}
+	return p.number(start)
+}
+
+// number parses a number literal at start.
+func (p *filterParser) number(start int) (Value, *FilterError) {
 	for p.pos < len(p.in) && (isKeyByte(p.in[p.pos]) || p.in[p.pos] == '.' || p.in[p.pos] == '+') {
 		p.pos++
 	}

@@ -154,7 +154,7 @@ func TestParseFilter(t *testing.T) {
 }
 
 const (
-	errWantKey    = "expected a key (an attribute, trace.text, tag.KEY, metadata.KEY, span.name, span.type, span.status, span.content or span.attributes.KEY), found "
+	errWantKey    = "expected a key (an attribute, trace.text, tag.KEY, metadata.KEY, span.name, span.type, span.status, span.content, span.attributes.KEY, feedback.NAME or expectation.NAME), found "
 	errWantOp     = "expected an operator (=, !=, <, <=, >, >=, LIKE, ILIKE, RLIKE, IN, NOT IN), found "
 	errValidAttrs = "valid: status, timestamp_ms, execution_time_ms, end_time_ms, name, request_id, client_request_id, run_id"
 )

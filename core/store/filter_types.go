@@ -20,6 +20,10 @@ const (
 	FieldSpan
 	// FieldSpanAttribute is an attribute of any span of the trace: span.attributes.KEY.
 	FieldSpanAttribute
+	// FieldFeedback is the value of a valid feedback of the trace: feedback.NAME.
+	FieldFeedback
+	// FieldExpectation is the value of a valid expectation of the trace: expectation.NAME.
+	FieldExpectation
 )
 
 // Span fields.
@@ -58,6 +62,9 @@ func (f Field) IsNumeric() bool {
 	return f.Kind == FieldAttribute && (f.Name == AttrTimestampMS || f.Name == AttrExecutionTimeMS || f.Name == AttrEndTimeMS)
 }
 
+// IsAssessment reports whether the field is a feedback or expectation value.
+func (f Field) IsAssessment() bool { return f.Kind == FieldFeedback || f.Kind == FieldExpectation }
+
 // IsText reports whether the field is searched as text (LIKE, ILIKE, RLIKE only).
 func (f Field) IsText() bool {
 	return f.Kind == FieldAttribute && f.Name == AttrText || f.Kind == FieldSpan && f.Name == SpanContent
@@ -74,6 +81,10 @@ func (f Field) String() string {
 		return "span." + f.Name
 	case FieldSpanAttribute:
 		return "span.attributes.`" + f.Name + "`"
+	case FieldFeedback:
+		return "feedback.`" + f.Name + "`"
+	case FieldExpectation:
+		return "expectation.`" + f.Name + "`"
 	case FieldAttribute:
 		if f.Name == AttrText {
 			return "trace.text"

@@ -40,7 +40,7 @@ func infoDest(i *tracedata.TraceInfo, extra ...any) []any {
 		&i.ClientRequestID, &i.RequestPreview, &i.ResponsePreview}, extra...)
 }
 
-// loadPairs fills the tags and metadata of infos.
+// loadPairs fills the tags, metadata and assessments of infos.
 func (s *Store) loadPairs(ctx context.Context, infos []*tracedata.TraceInfo) error {
 	if len(infos) == 0 {
 		return nil
@@ -80,5 +80,5 @@ func (s *Store) loadPairs(ctx context.Context, infos []*tracedata.TraceInfo) err
 			}
 		}
 	}
-	return nil
+	return s.loadAssessments(ctx, infos)
 }

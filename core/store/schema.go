@@ -13,7 +13,7 @@ import (
 )
 
 // schemaVersion is the schema this build writes; migrations[i] moves version i to i+1.
-const schemaVersion = 1
+const schemaVersion = 2
 
 var migrations = []string{
 	// Tags and metadata carry their trace's start time so that a tag search ordered by time
@@ -67,6 +67,23 @@ var migrations = []string{
 	CREATE UNIQUE INDEX spans_trace_span ON spans (trace_id, span_id);
 	CREATE INDEX spans_name ON spans (name);
 	CREATE INDEX spans_type ON spans (type);`,
+	// Assessments (feedback, expectations) keep MLflow's JSON in data, and beside it what
+	// searches compare: the value as JSON text, and as a number when it is one, indexed by
+	// kind and name so that feedback.NAME clauses read only that name's rows.
+	`CREATE TABLE assessments (
+		assessment_id TEXT PRIMARY KEY,
+		trace_id TEXT NOT NULL,
+		kind TEXT NOT NULL,
+		name TEXT NOT NULL,
+		value TEXT,
+		num REAL,
+		valid INTEGER NOT NULL,
+		create_time_ms INTEGER NOT NULL,
+		data TEXT NOT NULL
+	);
+	CREATE INDEX assessments_trace ON assessments (trace_id, create_time_ms);
+	CREATE INDEX assessments_kind_name_value ON assessments (kind, name, value);
+	CREATE INDEX assessments_kind_name_num ON assessments (kind, name, num);`,
 }
 
 // migrate brings the schema to schemaVersion, one transaction per step, so that processes

@@ -271,8 +271,49 @@ func (b *sqlBuilder) clause(c Clause) {
 	case c.Field.Kind == FieldSpan || c.Field.Kind == FieldSpanAttribute || c.Field.IsText():
 		b.spanJSONClause(c)
 		return
+	case c.Field.IsAssessment():
+		b.assessmentClause(c)
+		return
 	}
 	b.compare(attributeColumn(c.Field.Name), c)
+}
+
+// assessmentClause writes a feedback.NAME or expectation.NAME clause: it holds when a valid
+// assessment of that kind and name matches, read from the (kind, name, value) index.
+func (b *sqlBuilder) assessmentClause(c Clause) {
+	kind := kindFeedback
+	if c.Field.Kind == FieldExpectation {
+		kind = kindExpectation
+	}
+	if b.correlated {
+		b.sql.WriteString(`EXISTS (SELECT 1 FROM assessments a WHERE a.trace_id = t.trace_id AND `)
+	} else {
+		b.sql.WriteString(`t.trace_id IN (SELECT a.trace_id FROM assessments a WHERE `)
+	}
+	b.sql.WriteString(`a.kind = ? AND a.name = ? AND a.valid = 1 AND `)
+	b.args = append(b.args, kind, c.Field.Name)
+	v := c.Values[0]
+	switch c.Op {
+	case OpEq, OpNe:
+		not := ""
+		if c.Op == OpNe {
+			not = "NOT "
+		}
+		if v.IsNum {
+			b.sql.WriteString(`a.num IS NOT NULL AND ` + not + `(a.num = ?)`)
+			b.args = append(b.args, v.arg())
+		} else {
+			// A string matches a string value, or any value by its JSON text: 'true', '4'.
+			b.sql.WriteString(`a.value IS NOT NULL AND ` + not + `(` + attributeText("a.value") + ` = ? OR a.value = ?)`)
+			b.args = append(b.args, v.Str, v.Str)
+		}
+	case OpLt, OpLe, OpGt, OpGe:
+		b.sql.WriteString(`a.num ` + string(c.Op) + ` ?`)
+		b.args = append(b.args, v.arg())
+	default:
+		b.compare(attributeText("a.value"), c)
+	}
+	b.sql.WriteString(")")
 }
 
 // spanJSONClause writes a clause on what only the spans' JSON holds (status, attributes,

@@ -116,7 +116,22 @@ func (w *traceWriter) write(ctx context.Context, t *tracedata.Trace) error {
 		w.args = append(w.args, info.TraceID, sp.SpanID, sp.Name, sp.SpanType())
 	}
 	// A span id repeated within a trace (corrupt input) keeps its first row.
-	return w.insertRows(ctx, `INSERT OR IGNORE INTO spans VALUES `, 4)
+	if err := w.insertRows(ctx, `INSERT OR IGNORE INTO spans VALUES `, 4); err != nil {
+		return err
+	}
+	// Assessments a trace brings (one read back from a store, say) join those stored; the
+	// stored ones, which a re-export does not remove, win.
+	for k := range info.Assessments {
+		a := info.Assessments[k]
+		if a.AssessmentID == "" || (a.Feedback == nil) == (a.Expectation == nil) {
+			continue
+		}
+		a.TraceID = info.TraceID
+		if err := insertAssessment(ctx, w.tx, &a, false); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // insertRows inserts w.args as rows of width columns, in as few statements as the limit allows.

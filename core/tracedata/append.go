@@ -60,6 +60,16 @@ func (i *TraceInfo) AppendJSON(b []byte) []byte {
 		b = append(b, `,"tags":`...)
 		b = appendStringMap(b, i.Tags, "")
 	}
+	if len(i.Assessments) > 0 {
+		b = append(b, `,"assessments":[`...)
+		for k := range i.Assessments {
+			if k > 0 {
+				b = append(b, ',')
+			}
+			b = i.Assessments[k].AppendJSON(b)
+		}
+		b = append(b, ']')
+	}
 	return append(b, '}')
 }
 

@@ -35,6 +35,7 @@ type infoJSON struct {
 	ResponsePreview     string            `json:"response_preview,omitempty"`
 	TraceMetadata       map[string]string `json:"trace_metadata,omitempty"`
 	Tags                map[string]string `json:"tags,omitempty"`
+	Assessments         []Assessment      `json:"assessments,omitempty"`
 }
 
 type locationJSON struct {
@@ -96,6 +97,10 @@ func (j *infoJSON) fromJSON() (TraceInfo, error) {
 		ResponsePreview: j.ResponsePreview,
 		Metadata:        j.TraceMetadata,
 		Tags:            j.Tags,
+		Assessments:     j.Assessments,
+	}
+	if len(i.Assessments) == 0 {
+		i.Assessments = nil
 	}
 	if j.TraceLocation.MLflowExperiment != nil {
 		i.ExperimentID = j.TraceLocation.MLflowExperiment.ExperimentID

@@ -79,6 +79,15 @@ func (i *TraceInfo) JSONSize() int {
 	if len(i.Tags) > 0 {
 		n += len(`,"tags":`) + stringMapSize(i.Tags, "")
 	}
+	if len(i.Assessments) > 0 {
+		// Rare on export (assessments are logged on stored traces): measured by encoding.
+		n += len(`,"assessments":[]`) + len(i.Assessments) - 1
+		var buf []byte
+		for k := range i.Assessments {
+			buf = i.Assessments[k].AppendJSON(buf[:0])
+			n += len(buf)
+		}
+	}
 	return n
 }
 

@@ -61,6 +61,15 @@ func FuzzInfoJSONSize(f *testing.F) {
 		i := TraceInfo{TraceID: traceID, ExperimentID: experiment, TimestampMS: ms, ExecutionTimeMS: ms / 7,
 			State: StateOK, RequestPreview: req, ResponsePreview: resp, ClientRequestID: key,
 			Metadata: map[string]string{key: val, "mlflow.trace_schema.version": "3"}, Tags: map[string]string{val: key}}
+		if ms%2 == 0 { // half the inputs carry assessments
+			i.Assessments = []Assessment{
+				{AssessmentID: key, Name: val, TraceID: traceID, SpanID: req, CreateTimeMS: ms, LastUpdateTimeMS: ms / 3,
+					Source:    AssessmentSource{SourceType: SourceHuman, SourceID: resp},
+					Feedback:  &Feedback{Value: []byte(`1.5`), Error: &AssessmentError{ErrorCode: key, StackTrace: val}},
+					Rationale: req, Metadata: map[string]string{key: val}, Overrides: experiment},
+				{AssessmentID: val, Expectation: &Expectation{Value: []byte(`{"k":[1]}`)}, Valid: true},
+			}
+		}
 		if got, want := i.JSONSize(), len(i.AppendJSON(nil)); got != want {
 			t.Fatalf("JSONSize = %d, encoded length %d: %s", got, want, i.AppendJSON(nil))
 		}

@@ -44,6 +44,9 @@ type TraceInfo struct {
 	Metadata map[string]string
 	// Tags are mutable.
 	Tags map[string]string
+	// Assessments are the feedback and expectations logged on the trace, oldest first;
+	// overridden ones stay, with Valid false.
+	Assessments []Assessment
 }
 
 // RequestTime returns the trace's start as a time.Time.
