@@ -191,6 +191,9 @@ func (s *Store) checkSchema(ctx context.Context) error {
 	switch {
 	case version > schemaVersion:
 		return fmt.Errorf("written by a newer agentlens (schema version %d; this build knows up to %d)", version, schemaVersion)
+	case version == 1:
+		// Version 2 only added assessments: read the file as it is, with none.
+		s.noAssessments = true
 	case version < schemaVersion:
 		return fmt.Errorf("schema version %d needs migrating to %d, which a read-only open does not do: open it once with a program that writes traces", version, schemaVersion)
 	}

@@ -70,6 +70,13 @@ func (s *Store) SearchTraces(ctx context.Context, o SearchOptions) (SearchResult
 		return SearchResult{}, err
 	}
 
+	if s.noAssessments {
+		for _, c := range clauses {
+			if c.Field.IsAssessment() {
+				return SearchResult{}, fmt.Errorf("agentlens: store %s predates assessments (schema version 1) and is open read-only: %s matches nothing until a program that writes traces opens it once", s.path, c.Field)
+			}
+		}
+	}
 	query, args, err := s.searchSQL(ctx, o.ExperimentIDs, clauses, order, limit+1, offset) // one more tells whether another page follows
 	if err != nil {
 		return SearchResult{}, fmt.Errorf("agentlens: store %s: search: %w", s.path, err)

@@ -19,6 +19,9 @@ import (
 type Store struct {
 	db   *sql.DB
 	path string
+	// noAssessments is set for a store opened read-only at schema version 1, from before
+	// assessments: it reads as a store whose traces have none.
+	noAssessments bool
 }
 
 // Open opens the store at path, creating the file (and its directory) if needed and
