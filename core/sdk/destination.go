@@ -34,6 +34,20 @@ type BatchDestination interface {
 	ExportBatch(ctx context.Context, traces []*tracedata.Trace) error
 }
 
+// AssessmentDestination is a Destination that also takes the assessments logged on its
+// traces afterwards (sdk.LogFeedback, LogExpectation, UpdateAssessment, DeleteAssessment),
+// as the MLflow destination does. The pipeline calls it off the caller's goroutine, after
+// the traces finished before the call have reached the destination, with Export's retries
+// and timeout; failures are counted and logged, never returned to the caller.
+type AssessmentDestination interface {
+	Destination
+	// LogAssessment sends a new assessment (an update that overrides another is one too:
+	// its Overrides names the assessment it replaces).
+	LogAssessment(ctx context.Context, a tracedata.Assessment) error
+	// DeleteAssessment removes an assessment the destination was sent.
+	DeleteAssessment(ctx context.Context, traceID, assessmentID string) error
+}
+
 // MemoryDestination keeps finished traces in memory, for tests and small tools.
 // It is safe for concurrent use.
 type MemoryDestination struct {

@@ -26,6 +26,8 @@ type exporter struct {
 
 	sent, done atomic.Uint64 // traces accepted into queue / assembled or dropped
 	flushing   atomic.Int32  // Flush calls waiting
+	// sideSent and sideDone count the assessment calls handed to destinations and ended.
+	sideSent, sideDone atomic.Uint64
 
 	// gate orders enqueue against shutdown: once stopped is set under its write lock, no
 	// trace enters queue, so what shutdown counts as left behind is all that is.
@@ -57,6 +59,10 @@ type sink struct {
 	mu        sync.Mutex
 	inFlight  int // traces in the export call running now
 	abandoned bool
+	// sideLast is closed when the last assessment call handed to the destination has ended:
+	// each call waits for the one before, so that they reach it in the order they were made.
+	sideMu   sync.Mutex
+	sideLast chan struct{}
 }
 
 func newExporter(rt *runtime) *exporter {
@@ -324,7 +330,60 @@ func (e *exporter) flushTo(ctx context.Context, only func(Destination) bool) err
 			return fmt.Errorf("agentlens: flush: destination %s: %w", s.name, err)
 		}
 	}
+	if only == nil {
+		target := e.sideSent.Load()
+		if err := waitUntil(ctx, func() bool { return e.sideDone.Load() >= target }); err != nil {
+			return fmt.Errorf("agentlens: flush: assessments: %w", err)
+		}
+	}
 	return nil
+}
+
+// forward hands an assessment call to every destination that takes them, each on a
+// goroutine of its own that waits for the destination to have the traces finished so far
+// (the assessment's trace among them) and then calls it with the retry policy. Nothing
+// starts after Shutdown.
+func (e *exporter) forward(what string, call func(ctx context.Context, d AssessmentDestination) error) {
+	e.gate.RLock()
+	defer e.gate.RUnlock()
+	if e.stopped {
+		return
+	}
+	for _, s := range e.sinks {
+		d, ok := s.dest.(AssessmentDestination)
+		if !ok {
+			continue
+		}
+		e.sideSent.Add(1)
+		e.wg.Add(1)
+		s.sideMu.Lock()
+		prev, done := s.sideLast, make(chan struct{})
+		s.sideLast = done
+		s.sideMu.Unlock()
+		go func() {
+			defer e.wg.Done()
+			defer e.sideDone.Add(1)
+			defer close(done)
+			if prev != nil {
+				select {
+				case <-prev:
+				case <-e.ctx.Done():
+				}
+			}
+			if err := e.flushTo(e.ctx, func(x Destination) bool { return x == s.dest }); err != nil {
+				e.rt.rec.Fail("assessment "+s.name, "%s not sent to destination %s: %w", what, s.name, err)
+				return
+			}
+			err := e.rt.cfg.retry.attempt(e.ctx, e.rt.cfg.exportTimeout, func(err error) {
+				e.rt.rec.Fail("assessment-retry "+s.name, "destination %s failed to take %s, retrying: %w", s.name, what, err)
+			}, func(ctx context.Context) error {
+				return safeExport(func() error { return call(ctx, d) })
+			})
+			if err != nil {
+				e.rt.rec.Fail("assessment "+s.name, "%s not sent to destination %s: %w", what, s.name, err)
+			}
+		}()
+	}
 }
 
 // waitUntil polls cond with a short backoff until it holds or ctx ends.

@@ -112,7 +112,18 @@ func LogFeedback(ctx context.Context, traceID, name string, value any, opts ...s
 	if err != nil {
 		return tracedata.Assessment{}, err
 	}
-	return st.LogFeedback(ctx, traceID, name, value, capped(opts)...)
+	a, err := st.LogFeedback(ctx, traceID, name, value, capped(opts)...)
+	if err == nil {
+		forwardLog(a)
+	}
+	return a, err
+}
+
+// forwardLog hands a logged assessment to the destinations that take them.
+func forwardLog(a tracedata.Assessment) {
+	current().exp.forward("assessment "+a.AssessmentID, func(ctx context.Context, d AssessmentDestination) error {
+		return d.LogAssessment(ctx, a)
+	})
 }
 
 // LogExpectation logs an expectation (ground truth) on a trace in the local store.
@@ -121,7 +132,11 @@ func LogExpectation(ctx context.Context, traceID, name string, value any, opts .
 	if err != nil {
 		return tracedata.Assessment{}, err
 	}
-	return st.LogExpectation(ctx, traceID, name, value, capped(opts)...)
+	a, err := st.LogExpectation(ctx, traceID, name, value, capped(opts)...)
+	if err == nil {
+		forwardLog(a)
+	}
+	return a, err
 }
 
 // GetAssessment reads an assessment of a trace in the local store.
@@ -143,7 +158,21 @@ func UpdateAssessment(ctx context.Context, traceID, assessmentID string, u store
 	if u.MaxValueBytes <= 0 {
 		u.MaxValueBytes = current().cfg.maxPayloadBytes
 	}
-	return st.UpdateAssessment(ctx, traceID, assessmentID, u)
+	a, err := st.UpdateAssessment(ctx, traceID, assessmentID, u)
+	if err == nil {
+		if a.AssessmentID != assessmentID {
+			forwardLog(a) // a feedback that overrides the old one
+		} else {
+			// An expectation updated in place: the destination gets it anew.
+			current().exp.forward("assessment "+a.AssessmentID, func(ctx context.Context, d AssessmentDestination) error {
+				if err := d.DeleteAssessment(ctx, traceID, assessmentID); err != nil {
+					return err
+				}
+				return d.LogAssessment(ctx, a)
+			})
+		}
+	}
+	return a, err
 }
 
 // DeleteAssessment removes an assessment from the local store.
@@ -152,7 +181,13 @@ func DeleteAssessment(ctx context.Context, traceID, assessmentID string) error {
 	if err != nil {
 		return err
 	}
-	return st.DeleteAssessment(ctx, traceID, assessmentID)
+	if err := st.DeleteAssessment(ctx, traceID, assessmentID); err != nil {
+		return err
+	}
+	current().exp.forward("deletion of assessment "+assessmentID, func(ctx context.Context, d AssessmentDestination) error {
+		return d.DeleteAssessment(ctx, traceID, assessmentID)
+	})
+	return nil
 }
 
 // capped puts the configured payload cap first, so that the caller's own WithMaxValueBytes wins.

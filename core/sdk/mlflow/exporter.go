@@ -37,6 +37,8 @@ type Exporter struct {
 	// sent holds the traces whose spans reached the server in an export whose trace info
 	// failed, so that the retry sends only the info.
 	sent map[string]bool
+	// remote maps the ids of the assessments sent to the ids the server gave them.
+	remote map[string]string
 }
 
 var (

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
@@ -32,6 +33,8 @@ type fakeMLflow struct {
 	runIDs      []string
 	calls       []string // method + path of every request
 	fail        func(path string) int
+	assessments []map[string]any // the assessment of every CreateAssessment, with its new id
+	deleted     []string         // trace id/assessment id of every DeleteAssessment
 }
 
 func newFakeMLflow() *fakeMLflow {
@@ -137,6 +140,27 @@ func (f *fakeMLflow) serve(w http.ResponseWriter, r *http.Request) {
 		f.traceInfos = append(f.traceInfos, body.Trace.TraceInfo)
 		f.mu.Unlock()
 		_ = json.NewEncoder(w).Encode(map[string]any{"trace": map[string]any{"trace_info": body.Trace.TraceInfo}})
+	case r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/api/3.0/mlflow/traces/") && strings.HasSuffix(r.URL.Path, "/assessments"):
+		traceID := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/api/3.0/mlflow/traces/"), "/assessments")
+		var body struct {
+			Assessment map[string]any `json:"assessment"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.Assessment == nil {
+			mlflowError(w, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "assessment is required")
+			return
+		}
+		f.mu.Lock()
+		body.Assessment["trace_id"] = traceID // the server takes the path's, as MLflow's handler does
+		body.Assessment["assessment_id"] = "a-server-" + strconv.Itoa(len(f.assessments)+1)
+		f.assessments = append(f.assessments, body.Assessment)
+		f.mu.Unlock()
+		_ = json.NewEncoder(w).Encode(map[string]any{"assessment": body.Assessment})
+	case r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/api/3.0/mlflow/traces/") && strings.Contains(r.URL.Path, "/assessments/"):
+		rest := strings.TrimPrefix(r.URL.Path, "/api/3.0/mlflow/traces/")
+		f.mu.Lock()
+		f.deleted = append(f.deleted, strings.Replace(rest, "/assessments/", "/", 1))
+		f.mu.Unlock()
+		_, _ = w.Write([]byte("{}"))
 	default:
 		mlflowError(w, http.StatusNotFound, "ENDPOINT_NOT_FOUND", r.Method+" "+r.URL.Path)
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +18,8 @@ import (
 	"github.com/agentlens/agentlens/core"
 	"github.com/agentlens/agentlens/core/sdk"
 	"github.com/agentlens/agentlens/core/sdk/mlflow"
+	"github.com/agentlens/agentlens/core/store"
+	"github.com/agentlens/agentlens/core/tracedata"
 	"github.com/agentlens/agentlens/spantypes"
 )
 
@@ -208,4 +212,49 @@ func TestOldServerIsNamed(t *testing.T) {
 	defer mu.Unlock()
 	require.Len(t, failures, 1)
 	assert.Contains(t, failures[0], "MLflow /v1/traces answered 404: the server has no OTLP endpoint; agentlens needs MLflow 3.4 or later")
+}
+
+// Assessments logged through the SDK reach the server after their trace: created with
+// CreateAssessment, an override naming the server's id of the feedback it replaces, and a
+// deletion naming the server's id.
+func TestAssessmentsReachTheServer(t *testing.T) {
+	srv := newFakeMLflow()
+	defer srv.Close()
+	e, err := mlflow.New(mlflow.WithTrackingURI(srv.URL), mlflow.WithExperimentID("0"))
+	require.NoError(t, err)
+	require.NoError(t, sdk.Configure(sdk.WithStore(filepath.Join(t.TempDir(), "traces.db")), sdk.WithDestinations(e)))
+	defer sdk.Shutdown(context.Background())
+	runAgent()
+	ctx := context.Background()
+	id := sdk.LastActiveTraceID()
+	fb, err := sdk.LogFeedback(ctx, id, "correctness", false,
+		store.WithSource(tracedata.SourceLLMJudge, "judge"), store.WithRationale("wrong city"))
+	require.NoError(t, err)
+	human := tracedata.AssessmentSource{SourceType: tracedata.SourceHuman, SourceID: "alice"}
+	over, err := sdk.UpdateAssessment(ctx, id, fb.AssessmentID, store.AssessmentUpdate{Value: true, Source: &human})
+	require.NoError(t, err)
+	require.NoError(t, sdk.DeleteAssessment(ctx, id, over.AssessmentID))
+	require.NoError(t, sdk.Flush(ctx))
+
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	require.Len(t, srv.traceInfos, 1, "the trace reached the server")
+	require.Len(t, srv.assessments, 2)
+	first, second := srv.assessments[0], srv.assessments[1]
+	assert.Equal(t, "correctness", first["assessment_name"])
+	assert.Equal(t, id, first["trace_id"])
+	assert.Equal(t, map[string]any{"value": false}, first["feedback"])
+	assert.Equal(t, map[string]any{"source_type": "LLM_JUDGE", "source_id": "judge"}, first["source"])
+	assert.Equal(t, "wrong city", first["rationale"])
+	assert.Equal(t, map[string]any{"value": true}, second["feedback"])
+	assert.Equal(t, "a-server-1", second["overrides"], "the override names the server's id")
+	assert.Equal(t, []string{id + "/a-server-2"}, srv.deleted)
+	// The calls came after the trace's own.
+	var order []string
+	for _, c := range srv.calls {
+		if strings.Contains(c, "assessments") || c == "POST /api/3.0/mlflow/traces" {
+			order = append(order, c)
+		}
+	}
+	assert.Equal(t, "POST /api/3.0/mlflow/traces", order[0])
 }
