@@ -111,7 +111,7 @@ The CLI never creates a store: point --store (or AGENTLENS_STORE) at an existing
 	root.PersistentFlags().StringVar(&a.storePath, "store", def,
 		"the trace store, an existing `PATH`; $AGENTLENS_STORE when set (and not \"off\")")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	root.AddCommand(newTracesCmd(a))
+	root.AddCommand(newTracesCmd(a), newUICmd(a))
 	return root
 }
 
