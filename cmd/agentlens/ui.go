@@ -120,13 +120,13 @@ func (a *app) ui(ctx context.Context, f uiFlags) error {
 	}
 	url := "http://" + browserHost(ln.Addr().String())
 	fmt.Fprintf(a.stdout, "agentlens ui: serving %s at %s (OTLP/HTTP traces: %s/v1/traces); Ctrl-C stops\n", st.Path(), url, url)
-	if uiReady != nil {
-		uiReady(ln.Addr().String())
-	}
 	if f.open {
 		if err := openBrowser(url); err != nil {
 			fmt.Fprintf(a.stderr, "agentlens ui: could not open a browser (%v); open %s\n", err, url)
 		}
+	}
+	if uiReady != nil {
+		uiReady(ln.Addr().String())
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
 	done := make(chan error, 1)

@@ -55,5 +55,13 @@ func (s *Store) ListSessions(ctx context.Context, experimentIDs []string, limit 
 // SessionFilter returns the filter string that selects the traces of session id, for
 // SearchTraces.
 func SessionFilter(id string) string {
-	return "metadata.`" + spantypes.MetaSession + "` = '" + strings.ReplaceAll(id, "'", "''") + "'"
+	return "metadata.`" + spantypes.MetaSession + "` = " + QuoteFilterString(id)
 }
+
+// QuoteFilterString quotes s as a string of the filter grammar, so that any text (quotes
+// and backslashes included) compares as itself.
+func QuoteFilterString(s string) string {
+	return "'" + filterQuoter.Replace(s) + "'"
+}
+
+var filterQuoter = strings.NewReplacer(`\`, `\\`, `'`, `''`)

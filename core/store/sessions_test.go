@@ -27,6 +27,7 @@ func TestListSessions(t *testing.T) {
 	add("tr-3", "0", "it's b", 2000)
 	add("tr-4", "5", "chat-c", 4000)
 	add("tr-5", "0", "", 5000)
+	add("tr-6", "0", `back\'slash`, 500)
 
 	got, err := st.ListSessions(ctx, nil, 0)
 	if err != nil {
@@ -36,6 +37,7 @@ func TestListSessions(t *testing.T) {
 		{ID: "chat-c", Traces: 1, FirstMS: 4000, LastMS: 4000},
 		{ID: "chat-a", Traces: 2, FirstMS: 1000, LastMS: 3000},
 		{ID: "it's b", Traces: 1, FirstMS: 2000, LastMS: 2000},
+		{ID: `back\'slash`, Traces: 1, FirstMS: 500, LastMS: 500},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("all sessions:\ngot  %+v\nwant %+v", got, want)
@@ -52,6 +54,13 @@ func TestListSessions(t *testing.T) {
 	}
 	if len(res.Traces) != 1 || res.Traces[0].TraceID != "tr-3" {
 		t.Errorf("SessionFilter(it's b) found %+v", res.Traces)
+	}
+	res, err = st.SearchTraces(ctx, store.SearchOptions{Filter: store.SessionFilter(`back\'slash`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Traces) != 1 || res.Traces[0].TraceID != "tr-6" {
+		t.Errorf("SessionFilter with a backslash found %+v", res.Traces)
 	}
 }
 

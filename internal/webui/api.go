@@ -281,6 +281,15 @@ func (s *Server) apiDeleteTag(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
+	info, err := s.traceInfo(r, id)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	if _, ok := info.Tags[body.Key]; !ok {
+		s.fail(w, &requestError{http.StatusNotFound, fmt.Sprintf("trace %s has no tag %q", id, body.Key)})
+		return
+	}
 	if err := s.st.DeleteTraceTag(r.Context(), id, body.Key); err != nil {
 		s.fail(w, err)
 		return
@@ -290,16 +299,24 @@ func (s *Server) apiDeleteTag(w http.ResponseWriter, r *http.Request) {
 
 // answerTags answers a tag change with the trace's tags as they now are.
 func (s *Server) answerTags(w http.ResponseWriter, r *http.Request, id string) {
-	res, err := s.st.SearchTraces(r.Context(), store.SearchOptions{Filter: "request_id = '" + strings.ReplaceAll(id, "'", "''") + "'", MaxResults: 1})
+	info, err := s.traceInfo(r, id)
 	if err != nil {
 		s.fail(w, err)
 		return
 	}
-	if len(res.Traces) == 0 {
-		s.fail(w, fmt.Errorf("trace %s: %w", id, tracedata.ErrTraceNotFound))
-		return
+	writeJSON(w, http.StatusOK, map[string]any{"tags": rowOf(info).Tags})
+}
+
+// traceInfo reads a trace's info without its spans.
+func (s *Server) traceInfo(r *http.Request, id string) (*tracedata.TraceInfo, error) {
+	res, err := s.st.SearchTraces(r.Context(), store.SearchOptions{Filter: "request_id = " + store.QuoteFilterString(id), MaxResults: 1})
+	if err != nil {
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"tags": rowOf(&res.Traces[0]).Tags})
+	if len(res.Traces) == 0 {
+		return nil, fmt.Errorf("trace %s: %w", id, tracedata.ErrTraceNotFound)
+	}
+	return &res.Traces[0], nil
 }
 
 func (s *Server) apiDeleteTraces(w http.ResponseWriter, r *http.Request) {

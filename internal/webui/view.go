@@ -127,9 +127,9 @@ func spanDetailOf(t *tracedata.Trace, s *tracedata.Span) spanDetail {
 		ID: s.SpanID, ParentID: s.ParentID, Name: s.Name, Type: s.SpanType(), Status: string(s.Status.Code),
 		StatusMessage: s.Status.Message, StartNS: s.StartTimeUnixNano - t0,
 		DurNS: max(s.EndTimeUnixNano-s.StartTimeUnixNano, 0), StartUnixNano: s.StartTimeUnixNano,
-		Usage:   usageJSONOf(s.TokenUsage()),
-		Inputs:  validJSON(s.Inputs()),
-		Outputs: validJSON(s.Outputs()),
+		Usage:      usageJSONOf(s.TokenUsage()),
+		Inputs:     validJSON(s.Inputs()),
+		Outputs:    validJSON(s.Outputs()),
 		Attributes: map[string]json.RawMessage{},
 		Events:     []eventJSON{},
 	}

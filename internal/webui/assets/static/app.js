@@ -1,5 +1,5 @@
 // agentlens ui. Every string from a trace is untrusted: this script builds the DOM with
-// createElement and textContent only (never innerHTML), and links only to this server's
+// createElement and textContent only (never by parsing strings as HTML), and links only to this server's
 // own paths, built with encodeURIComponent.
 'use strict';
 
