@@ -589,3 +589,5 @@ func TestXSSPayloadsStayData(t *testing.T) {
 }
 
 func webuiMaxBody(n int64) webui.Option { return webui.WithMaxBodyBytes(n) }
+
+func storeDelete(ids ...string) store.DeleteOptions { return store.DeleteOptions{TraceIDs: ids} }

@@ -200,7 +200,10 @@ func SeedDemo(ctx context.Context, st *store.Store, withXSS bool) (map[string]st
 	var traces []*tracedata.Trace
 	a := AgentTrace(0, 0, "What's the weather in Paris?")
 	b := AgentTrace(1, 120000, "Weather in Paris tomorrow?")
-	b.Spans[len(b.Spans)-1].EndTimeUnixNano += 900e6 // a slower second run, for compare
+	// A slower second run, for compare: its last model call (and so the run) takes 900 ms more.
+	b.Spans[len(b.Spans)-1].EndTimeUnixNano += 900e6
+	b.Spans[0].EndTimeUnixNano += 900e6
+	b.Info.ExecutionTimeMS += 900
 	b.Info.Tags["env"] = "prod"
 	traces = append(traces, a, b)
 	ids["agent"], ids["agent2"] = a.Info.TraceID, b.Info.TraceID
