@@ -366,4 +366,3 @@ func deleteTrace(f *fixture, id string) error {
 	_, err := f.st.DeleteTraces(context.Background(), storeDelete(id))
 	return err
 }
-
