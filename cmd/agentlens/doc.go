@@ -20,7 +20,8 @@
 //	agentlens traces delete (--older-than DURATION [--max N] | --id ID...) [--experiment E] [--yes]
 //
 // Every command takes --store PATH; the default is $AGENTLENS_STORE when it is set (and not
-// "off"), else ./agentlens.db. The CLI never creates a store: a missing file is an error.
+// "off"), else ./agentlens.db. The traces commands never create a store: a missing file is an
+// error. agentlens ui serves the web UI (package internal/webui) and creates the store if needed.
 //
 // Examples:
 //

@@ -101,7 +101,8 @@ func newRootCmd(a *app, getenv func(string) string) *cobra.Command {
 store, an SQLite file (AGENTLENS_STORE, default ./agentlens.db). It lists and searches them
 with MLflow's filter grammar, prints one as a tree of spans, tags them and deletes them.
 
-The CLI never creates a store: point --store (or AGENTLENS_STORE) at an existing file.`,
+The traces commands never create a store: point --store (or AGENTLENS_STORE) at an existing
+file. agentlens ui serves a web UI over the store (and creates it, to receive OTLP traces).`,
 		Example: `  agentlens traces list
   agentlens traces list --store /var/lib/myagent/agentlens.db --filter "status = 'ERROR'"
   AGENTLENS_STORE=./runs.db agentlens traces show tr-8b1f3c0e9a4d4f6b8e2a7c5d1f0b3a9e`,
@@ -111,7 +112,7 @@ The CLI never creates a store: point --store (or AGENTLENS_STORE) at an existing
 	root.PersistentFlags().StringVar(&a.storePath, "store", def,
 		"the trace store, an existing `PATH`; $AGENTLENS_STORE when set (and not \"off\")")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	root.AddCommand(newTracesCmd(a))
+	root.AddCommand(newTracesCmd(a), newUICmd(a))
 	return root
 }
 

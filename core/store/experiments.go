@@ -60,3 +60,21 @@ func (s *Store) LookupExperiment(ctx context.Context, idOrName string) (Experime
 	}
 	return e, err
 }
+
+// ListExperiments returns every experiment, by id.
+func (s *Store) ListExperiments(ctx context.Context) ([]Experiment, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT experiment_id, name FROM experiments ORDER BY CAST(experiment_id AS INTEGER), experiment_id`)
+	if err != nil {
+		return nil, fmt.Errorf("agentlens: store %s: experiments: %w", s.path, err)
+	}
+	defer rows.Close()
+	var out []Experiment
+	for rows.Next() {
+		var e Experiment
+		if err := rows.Scan(&e.ID, &e.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -65,6 +65,7 @@ func TestSearchPlansUseIndexes(t *testing.T) {
 		{"timestamp_ms > 1700000000000", "", []string{"SEARCH t USING INDEX traces_time (timestamp_ms>?)"}},
 		{"timestamp_ms > 1700000000000 AND tag.env = 'prod'", "", []string{"SEARCH d USING INDEX trace_tags_key_value_time (key=? AND value=? AND timestamp_ms>?)"}},
 		{"tag.env = 'prod'", "execution_time_ms DESC", []string{"USING INDEX trace_tags_key_value_time (key=? AND value=?)"}},
+		{"", "execution_time_ms DESC", []string{"SCAN t USING INDEX traces_duration"}},
 		// Not an equality: the traces are walked newest first, each probed by its (trace, key)
 		// row, so that the page ends after about as many traces as it holds.
 		{"tag.env LIKE 'pr%'", "", []string{"SCAN t USING INDEX traces_time", "SEARCH p USING INDEX trace_tags_trace_key (trace_id=? AND key=?)"}},

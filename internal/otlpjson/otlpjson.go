@@ -20,7 +20,7 @@ func Decode(body []byte) (*coltracepb.ExportTraceServiceRequest, error) {
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return nil, fmt.Errorf("otlp json: %w", err)
 	}
-	if err := convertIDs(doc); err != nil {
+	if err := walkIDs(doc, hexToBase64); err != nil {
 		return nil, err
 	}
 	fixed, err := json.Marshal(doc)
@@ -34,23 +34,55 @@ func Decode(body []byte) (*coltracepb.ExportTraceServiceRequest, error) {
 	return req, nil
 }
 
+// Encode writes req in OTLP's JSON encoding (hex ids), as an OTLP/HTTP JSON client sends it.
+func Encode(req *coltracepb.ExportTraceServiceRequest) ([]byte, error) {
+	b, err := protojson.Marshal(req)
+	if err != nil {
+		return nil, fmt.Errorf("otlp json: %w", err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("otlp json: %w", err)
+	}
+	if err := walkIDs(doc, base64ToHex); err != nil {
+		return nil, err
+	}
+	return json.Marshal(doc)
+}
+
 // idKeys are the id fields of spans and links, in both spellings protojson accepts.
 var idKeys = []string{"traceId", "spanId", "parentSpanId", "trace_id", "span_id", "parent_span_id"}
 
-func convertIDs(doc map[string]any) error {
+// walkIDs applies convert to every span and link of doc.
+func walkIDs(doc map[string]any, convert func(map[string]any) error) error {
 	for _, rs := range list(doc, "resourceSpans", "resource_spans") {
 		for _, ss := range list(rs, "scopeSpans", "scope_spans") {
 			for _, span := range list(ss, "spans") {
-				if err := hexToBase64(span); err != nil {
+				if err := convert(span); err != nil {
 					return err
 				}
 				for _, link := range list(span, "links") {
-					if err := hexToBase64(link); err != nil {
+					if err := convert(link); err != nil {
 						return err
 					}
 				}
 			}
 		}
+	}
+	return nil
+}
+
+func base64ToHex(m map[string]any) error {
+	for _, k := range idKeys {
+		s, ok := m[k].(string)
+		if !ok || s == "" {
+			continue
+		}
+		b, err := base64.StdEncoding.DecodeString(s)
+		if err != nil {
+			return fmt.Errorf("otlp json: %s %q is not base64", k, s)
+		}
+		m[k] = hex.EncodeToString(b)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+	"google.golang.org/protobuf/proto"
 )
 
 // An export in OTLP's JSON encoding, as the OTLP specification's example writes it: hex ids,
@@ -34,6 +35,17 @@ func TestDecodeReadsHexIDs(t *testing.T) {
 	assert.Equal(t, `"TOOL"`, s.Attributes[0].Value.GetStringValue())
 	assert.Equal(t, int64(3), s.Attributes[1].Value.GetIntValue())
 	assert.Equal(t, tracepb.Status_STATUS_CODE_ERROR, s.Status.Code)
+}
+
+func TestEncodeRoundTrips(t *testing.T) {
+	req, err := Decode([]byte(export))
+	require.NoError(t, err)
+	b, err := Encode(req)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"traceId":"5b8efff798038103d269b633813fc60c"`)
+	again, err := Decode(b)
+	require.NoError(t, err)
+	assert.True(t, proto.Equal(req, again))
 }
 
 func TestDecodeErrors(t *testing.T) {
