@@ -206,27 +206,7 @@ func (c *call) readError(resp *http.Response) func(body string) (text, typ, msg 
 
 // statusErrorName names an HTTP error status as the OpenAI SDKs (Python, Node) name the
 // error they raise for it.
-func statusErrorName(status int) string {
-	switch {
-	case status == 400:
-		return "BadRequestError"
-	case status == 401:
-		return "AuthenticationError"
-	case status == 403:
-		return "PermissionDeniedError"
-	case status == 404:
-		return "NotFoundError"
-	case status == 409:
-		return "ConflictError"
-	case status == 422:
-		return "UnprocessableEntityError"
-	case status == 429:
-		return "RateLimitError"
-	case status >= 500:
-		return "InternalServerError"
-	}
-	return "APIStatusError"
-}
+func statusErrorName(status int) string { return httptap.SDKErrorName(status) }
 
 // apiErrorBody is what an OpenAI {"error": {"type", "code", "message"}} body says.
 type apiErrorBody struct {
