@@ -43,7 +43,7 @@ var errForeignTransport = errors.New("langchaingo's httputil.DefaultTransport wa
 
 // Off makes the transport pass every request to its base untouched, for good. Autolog's undo
 // calls it when the transport cannot be taken out of the transport it wraps.
-func (t *Transport) Off() { t.off.Store(true) }
+func (t *Transport) Off() { t.tap.Off() }
 
 // Middleware returns an anthropic-sdk-go middleware (option.WithMiddleware(anthropic.Middleware()))
 // that traces the client's Messages API calls. Each attempt the SDK makes (it retries 429,

@@ -10,30 +10,15 @@ import (
 	"github.com/agentlens/agentlens/spantypes"
 )
 
-// requestHook reads the request body on the export goroutine: the model and the tools, and
-// a body that is not JSON is recorded as text instead.
+// requestHook reads the request body on export: the model and the tools.
 func (c *call) requestHook(rb httptap.RequestBody) func(*instrument.FinishedSpan) {
-	body := rb.Text
 	return func(s *instrument.FinishedSpan) {
-		var model string
 		var tools gjson.Result
-		if rb.Truncated {
-			// Not JSON as a whole: the model is read where it stands in the first bytes.
-			if m := gjson.Get(body, "model"); m.Type == gjson.String {
-				model = m.Str
+		httptap.SetRequestModel(s, c.RequestModel(s, rb, func(key string, v gjson.Result) {
+			if key == "tools" {
+				tools = v
 			}
-		} else if req, ok := jsontext.Object(body); ok {
-			model = stringOf(jsontext.Member(req, "model"), "")
-			tools = jsontext.Member(req, "tools")
-		} else if c.Own && c.Content && len(body) > 0 && !jsontext.Valid(body) {
-			s.SetAttribute(spantypes.KeySpanInputs, body)
-		}
-		if model != "" {
-			s.SetAttribute(spantypes.KeyGenAIRequestModel, model)
-			if _, set := s.Attribute(spantypes.KeyLLMModel); !set {
-				s.SetAttribute(spantypes.KeyLLMModel, model)
-			}
-		}
+		}))
 		if t := chatTools(tools); t != "" {
 			s.SetRawAttribute(spantypes.KeyChatTools, t)
 		}
@@ -45,17 +30,11 @@ func (c *call) requestHook(rb httptap.RequestBody) func(*instrument.FinishedSpan
 // without an input_schema (web search, code execution) are kept by name; "" when there are
 // none.
 func chatTools(tools gjson.Result) string {
-	if !tools.IsArray() {
-		return ""
-	}
-	var list chattools.List
-	tools.ForEach(func(_, tool gjson.Result) bool {
+	return chattools.Collect(tools, func(l *chattools.List, tool gjson.Result) {
 		if name := jsontext.Member(tool, "name"); name.Type == gjson.String {
-			list.Add(name.Str, jsontext.Member(tool, "description"), jsontext.Member(tool, "input_schema"))
+			l.Add(name.Str, jsontext.Member(tool, "description"), jsontext.Member(tool, "input_schema"))
 		}
-		return true
 	})
-	return list.JSON()
 }
 
 // stringOf returns v's string, or def when v is not a string.

@@ -1,7 +1,6 @@
 package anthropic
 
 import (
-	"errors"
 	"mime"
 	"net/http"
 	"strconv"
@@ -28,25 +27,8 @@ func (c *call) response(resp *http.Response) {
 		httptap.Wrap(resp, c.newStreamSink(), panicKind)
 		return
 	}
-	httptap.Wrap(resp, httptap.NewBufferSink(resp, c.EndWithBody(c.endWithJSON)), panicKind)
-}
-
-// endWithJSON records a successful non-streamed response read whole; it is read on export.
-func (c *call) endWithJSON(text string) {
-	if c.Own && c.Content {
-		instrument.SetRawOutputs(c.Span, text) // checked by the hook
-	}
-	instrument.OnExport(c.Span, func(s *instrument.FinishedSpan) {
-		obj, ok := jsontext.Object(text)
-		if !ok {
-			instrument.ReportError(notJSONKind, errors.New("a successful response body is not a JSON object; recorded as text"))
-			if c.Own && c.Content {
-				s.SetAttribute(spantypes.KeySpanOutputs, text)
-			}
-			return
-		}
-		readMessage(obj).set(s)
-	})
+	record := c.EndJSON(notJSONKind, func(s *instrument.FinishedSpan, obj gjson.Result) { readMessage(obj).set(s) })
+	httptap.Wrap(resp, httptap.NewBufferSink(resp, c.EndWithBody(record)), panicKind)
 }
 
 // messageHead is what a span records of a Message besides its content.

@@ -15,12 +15,6 @@ import (
 	"github.com/agentlens/agentlens/spantypes"
 )
 
-// maxStreamBytes bounds how much of a stream is kept for its span (a variable for tests).
-var maxStreamBytes = 64 << 20
-
-// maxEventBytes bounds one server-sent event.
-const maxEventBytes = 8 << 20
-
 // streamSink keeps the bytes of a streamed response as the caller reads them, with the time
 // they arrived, and leaves everything else to the export goroutine: there the bytes are split
 // into server-sent events (named events: message_start, content_block_delta, ...), each
@@ -32,19 +26,11 @@ type streamSink struct {
 }
 
 func (c *call) newStreamSink() *streamSink {
-	return &streamSink{c: c, Stream: httptap.NewStream(maxStreamBytes, c.started, false)}
+	return &streamSink{c: c, Stream: httptap.NewStream(httptap.StreamLimit, c.started, false)}
 }
 
 // End ends the span (see httptap.Sink); the rest happens on export.
-func (s *streamSink) End(err error, closed bool) {
-	c := s.c
-	s.MarkEnd()
-	defer c.End()
-	if err != nil {
-		c.RecordError(err)
-	}
-	instrument.OnExport(c.Span, func(sp *instrument.FinishedSpan) { s.export(sp, err, closed) })
-}
+func (s *streamSink) End(err error, closed bool) { s.c.EndStream(s.Stream, err, closed, s.export) }
 
 // export splits the stream into events, records them and assembles the message, on the
 // export goroutine. err and closed tell how the stream ended (see httptap.Sink).
@@ -56,7 +42,7 @@ func (s *streamSink) export(sp *instrument.FinishedSpan, err error, closed bool)
 		at, firstAt time.Time // when the piece being split arrived; when the first event did
 		apiErr      apiError  // the first error event
 	)
-	parser := sse.NewParser(maxEventBytes, func(ev sse.Event) {
+	parser := sse.NewParser(httptap.MaxEventBytes, func(ev sse.Event) {
 		if firstAt.IsZero() {
 			firstAt = at
 		}

@@ -3,7 +3,6 @@ package anthropic
 import (
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/agentlens/agentlens/core/instrument"
@@ -21,17 +20,16 @@ const (
 
 // Transport is an http.RoundTripper that traces Anthropic Messages API requests and passes
 // everything through to its base transport unchanged. It is safe for concurrent use.
-type Transport struct {
-	base http.RoundTripper
-	cfg  config
-	off  atomic.Bool // set when Autolog is undone but the transport stays wrapped by another
-}
+type Transport struct{ tap *httptap.Tap }
 
 var _ http.RoundTripper = (*Transport)(nil)
 
 // NewTransport returns a Transport over base (http.DefaultTransport when nil).
 func NewTransport(base http.RoundTripper, opts ...Option) *Transport {
-	return &Transport{base: base, cfg: newConfig(opts)}
+	cfg := newConfig(opts)
+	return &Transport{tap: httptap.NewTap(base, func(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
+		return roundTrip(&cfg, req, next)
+	})}
 }
 
 // HTTPClient returns an *http.Client whose Messages API requests are traced, for
@@ -41,20 +39,8 @@ func HTTPClient(opts ...Option) *http.Client {
 	return &http.Client{Transport: NewTransport(nil, opts...)}
 }
 
-func (t *Transport) baseTransport() http.RoundTripper {
-	if t.base != nil {
-		return t.base
-	}
-	return http.DefaultTransport
-}
-
 // RoundTrip traces req when it is a Messages API call and sends it on.
-func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.off.Load() {
-		return t.baseTransport().RoundTrip(req)
-	}
-	return roundTrip(&t.cfg, req, t.baseTransport().RoundTrip)
-}
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) { return t.tap.RoundTrip(req) }
 
 // tracedKey marks a request context this adapter already traces, so that a second
 // Transport below the first (Middleware over an Autolog-wrapped http.DefaultTransport, say)

@@ -43,16 +43,8 @@ func (c *call) requestHook(rb httptap.RequestBody, modelJSON string) func(*instr
 // parameters}}], as MLflow's Gemini autolog does. Tools that declare no function (Google
 // Search, code execution) have no such shape and are left out; "" when none is left.
 func chatTools(tools gjson.Result) string {
-	if !tools.IsArray() {
-		return ""
-	}
-	var list chattools.List
-	tools.ForEach(func(_, tool gjson.Result) bool {
-		decls := jsontext.Member(tool, "functionDeclarations")
-		if !decls.IsArray() {
-			return true
-		}
-		decls.ForEach(func(_, fn gjson.Result) bool {
+	return chattools.Collect(tools, func(l *chattools.List, tool gjson.Result) {
+		jsontext.Member(tool, "functionDeclarations").ForEach(func(_, fn gjson.Result) bool {
 			name := jsontext.Member(fn, "name")
 			if name.Type != gjson.String {
 				return true
@@ -61,10 +53,8 @@ func chatTools(tools gjson.Result) string {
 			if !params.Exists() {
 				params = jsontext.Member(fn, "parametersJsonSchema")
 			}
-			list.Add(name.Str, jsontext.Member(fn, "description"), params)
+			l.Add(name.Str, jsontext.Member(fn, "description"), params)
 			return true
 		})
-		return true
 	})
-	return list.JSON()
 }

@@ -55,3 +55,17 @@ func (l *List) JSON() string {
 	}
 	return string(l.b) + "]"
 }
+
+// Collect returns the JSON of the tools add finds in each element of the JSON array tools
+// ("" when none, or when tools is not an array).
+func Collect(tools gjson.Result, add func(l *List, tool gjson.Result)) string {
+	if !tools.IsArray() {
+		return ""
+	}
+	var l List
+	tools.ForEach(func(_, tool gjson.Result) bool {
+		add(&l, tool)
+		return true
+	})
+	return l.JSON()
+}

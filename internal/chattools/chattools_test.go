@@ -20,3 +20,21 @@ func TestList(t *testing.T) {
 		t.Errorf("JSON() = %s (%d tools)\nwant %s", got, l.Len(), want)
 	}
 }
+
+func TestCollect(t *testing.T) {
+	add := func(l *List, tool gjson.Result) {
+		if n := tool.Get("name"); n.Type == gjson.String {
+			l.Add(n.Str, tool.Get("description"), tool.Get("schema"))
+		}
+	}
+	if got := Collect(gjson.Parse(`{"name":"x"}`), add); got != "" {
+		t.Errorf("not an array: %q", got)
+	}
+	if got := Collect(gjson.Parse(`[{"name":7}]`), add); got != "" {
+		t.Errorf("no tool: %q", got)
+	}
+	want := `[{"type":"function","function":{"name":"a","parameters":{"type":"object"}}}]`
+	if got := Collect(gjson.Parse(`[{"name":"a","schema":{"type":"object"}},{}]`), add); got != want {
+		t.Errorf("Collect = %s, want %s", got, want)
+	}
+}
