@@ -59,18 +59,11 @@ func readMessage(obj gjson.Result) messageHead {
 
 // set records the response model, id, stop reason (as the finish reason) and usage.
 func (h messageHead) set(s *instrument.FinishedSpan) {
-	if h.model != "" {
-		s.SetAttribute(spantypes.KeyGenAIResponseModel, h.model)
-		if _, set := s.Attribute(spantypes.KeyLLMModel); !set {
-			s.SetAttribute(spantypes.KeyLLMModel, h.model)
-		}
-	}
-	if h.id != "" {
-		s.SetAttribute(spantypes.KeyGenAIResponseID, h.id)
-	}
+	var reasons []string
 	if h.stopReason != "" {
-		s.SetRawAttribute(spantypes.KeyGenAIResponseFinishReasons, "["+jsonenc.String(h.stopReason)+"]")
+		reasons = []string{h.stopReason}
 	}
+	httptap.SetResponse(s, h.model, h.id, reasons)
 	if u, ok := readUsage(h.usage); ok {
 		u.set(s)
 	}

@@ -137,18 +137,7 @@ func readResponseHead(body string) (h responseHead, ok bool) {
 
 // setResponse records what a response tells besides its usage: model, id, finish reasons.
 func setResponse(s *instrument.FinishedSpan, model, id string, reasons []string) {
-	if model != "" {
-		s.SetAttribute(spantypes.KeyGenAIResponseModel, model)
-		if _, set := s.Attribute(spantypes.KeyLLMModel); !set {
-			s.SetAttribute(spantypes.KeyLLMModel, model)
-		}
-	}
-	if id != "" {
-		s.SetAttribute(spantypes.KeyGenAIResponseID, id)
-	}
-	if len(reasons) > 0 {
-		s.SetAttribute(spantypes.KeyGenAIResponseFinishReasons, reasons)
-	}
+	httptap.SetResponse(s, model, id, reasons)
 }
 
 // setUpstream records the provider a router says served the call, unless the response's

@@ -93,3 +93,21 @@ func SetRequestModel(s *instrument.FinishedSpan, model string) {
 		s.SetAttribute(spantypes.KeyLLMModel, model)
 	}
 }
+
+// SetResponse records what a response tells besides its usage: the model
+// (gen_ai.response.model, and mlflow.llm.model unless the span has one), the response id and
+// the finish reasons; empty ones are left out.
+func SetResponse(s *instrument.FinishedSpan, model, id string, reasons []string) {
+	if model != "" {
+		s.SetAttribute(spantypes.KeyGenAIResponseModel, model)
+		if _, set := s.Attribute(spantypes.KeyLLMModel); !set {
+			s.SetAttribute(spantypes.KeyLLMModel, model)
+		}
+	}
+	if id != "" {
+		s.SetAttribute(spantypes.KeyGenAIResponseID, id)
+	}
+	if len(reasons) > 0 {
+		s.SetAttribute(spantypes.KeyGenAIResponseFinishReasons, reasons)
+	}
+}
