@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/agentlens/agentlens/internal/fakeopenai"
 	"github.com/agentlens/agentlens/recordings"
 	"github.com/agentlens/agentlens/tracetest"
@@ -21,33 +24,26 @@ const fakeKey = "sk-ant-api03-examplesFAKEanthropicKey0123456789abcdef"
 // TestGenerateAnthropicCassette rewrites recordings/cassettes/examples/anthropic.yaml by
 // running the program against a fake Messages API (answers generated in Anthropic's wire
 // format: headers, framing and field order as in langchaingo's real recordings) through the
-// real recording path. It runs only when asked:
+// real recording path, with a fake key. It runs only when asked:
 //
 //	AGENTLENS_REGEN_ANTHROPIC=1 go test ./examples/anthropic -run TestGenerateAnthropicCassette
 func TestGenerateAnthropicCassette(t *testing.T) {
 	if os.Getenv("AGENTLENS_REGEN_ANTHROPIC") != "1" {
 		t.Skip("set AGENTLENS_REGEN_ANTHROPIC=1 to rewrite recordings/cassettes/examples/anthropic.yaml")
 	}
-	t.Setenv(keyEnv, fakeKey)
-	t.Setenv("ANTHROPIC_BASE_URL", "")
-	t.Setenv("AGENTLENS_RECORD", "1")
-	tracetest.Capture(t)
-	srv := httptest.NewServer(http.HandlerFunc(fakeAnthropic(t)))
-	defer srv.Close()
+	for k, v := range map[string]string{keyEnv: fakeKey, "ANTHROPIC_BASE_URL": "", "AGENTLENS_RECORD": "1"} {
+		t.Setenv(k, v)
+	}
+	tracetest.Capture(t) // the run's trace goes nowhere
+	api := httptest.NewServer(http.HandlerFunc(fakeAnthropic(t)))
+	t.Cleanup(api.Close)
 	var out bytes.Buffer
-	if err := runWith(context.Background(), &out, recordings.Options{RealTransport: fakeopenai.RedirectTransport(t, srv)}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, runWith(context.Background(), &out, recordings.Options{RealTransport: fakeopenai.RedirectTransport(t, api)}))
 	t.Logf("program output:\n%s", out.String())
-	data, err := os.ReadFile(recordings.Path(cassette))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, secret := range []string{fakeKey, fakeOrg} {
-		if bytes.Contains(data, []byte(secret)) {
-			t.Errorf("the cassette holds %q", secret)
-		}
-	}
+	saved, err := os.ReadFile(recordings.Path(cassette))
+	require.NoError(t, err)
+	assert.NotContains(t, string(saved), fakeKey)
+	assert.NotContains(t, string(saved), fakeOrg)
 }
 
 // The fake model's answer, streamed in these pieces.

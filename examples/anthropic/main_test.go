@@ -7,66 +7,54 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/agentlens/agentlens/core/tracedata"
 	"github.com/agentlens/agentlens/spantypes"
 	"github.com/agentlens/agentlens/tracetest"
 )
 
-// TestAnthropic runs the program offline, replaying its cassette, and checks its trace.
+// TestAnthropic runs the program offline, replaying its cassette, and checks its output and
+// its trace: the tree, the two model spans' usage, tools and assembled stream, the preview.
 func TestAnthropic(t *testing.T) {
-	t.Setenv(keyEnv, "") // replay even on a machine with a key
-	t.Setenv("ANTHROPIC_BASE_URL", "")
-	t.Setenv("AGENTLENS_RECORD", "")
-	rec := tracetest.Capture(t)
-	before := http.DefaultTransport
+	for k, v := range map[string]string{keyEnv: "", "ANTHROPIC_BASE_URL": "", "AGENTLENS_RECORD": ""} {
+		t.Setenv(k, v) // replay, even on a machine with a key
+	}
+	traces := tracetest.Capture(t)
+	transport := http.DefaultTransport
 	var out bytes.Buffer
-	if err := run(context.Background(), &out); err != nil {
-		t.Fatal(err)
-	}
-	if http.DefaultTransport != before {
-		t.Error("run left http.DefaultTransport replaced")
-	}
-	traces := rec.Traces()
-	if len(traces) != 1 {
-		t.Fatalf("%d traces", len(traces))
-	}
-	tr := traces[0]
-	const wantTree = "AGENT weather assistant OK\n  CHAT_MODEL Messages.create OK\n  TOOL get_weather OK\n  CHAT_MODEL Messages.create OK\n"
-	if got := tracetest.Tree(tr); got != wantTree {
-		t.Fatalf("tree:\n%s\nwant:\n%s", got, wantTree)
-	}
+	require.NoError(t, run(context.Background(), &out))
+	assert.Equal(t, transport, http.DefaultTransport, "run puts http.DefaultTransport back")
+
 	answer := strings.Join(fakeAnswer, "")
-	for _, want := range []string{
-		"(offline: replaying recordings/cassettes/examples/anthropic.yaml",
-		"model: get_weather(map[city:Paris])\n",
-		"model: " + answer + "\n",
-		"└─ AGENT weather assistant OK",
-		"CHAT_MODEL Messages.create OK",
+	printed := out.String()
+	assert.Contains(t, printed, "(offline: replaying recordings/cassettes/examples/anthropic.yaml")
+	assert.Contains(t, printed, "model: get_weather(map[city:Paris])\n")
+	assert.Contains(t, printed, "model: "+answer+"\n")
+	assert.Contains(t, printed, "└─ AGENT weather assistant OK")
+
+	all := traces.Traces()
+	require.Len(t, all, 1)
+	tr := all[0]
+	require.Equal(t, "AGENT weather assistant OK\n"+
+		"  CHAT_MODEL Messages.create OK\n"+
+		"  TOOL get_weather OK\n"+
+		"  CHAT_MODEL Messages.create OK\n", tracetest.Tree(tr))
+	calls := tr.SearchSpans(tracedata.SpanQuery{Type: spantypes.ChatModel})
+	require.Len(t, calls, 2)
+	for i, want := range []tracedata.TokenUsage{
+		{InputTokens: 412, OutputTokens: 67, TotalTokens: 479},
+		{InputTokens: 521, OutputTokens: 17, TotalTokens: 538},
 	} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %q:\n%s", want, out.String())
-		}
+		got, ok := calls[i].TokenUsage()
+		assert.True(t, ok)
+		assert.Equal(t, want, got, "call %d", i)
+		assert.Contains(t, string(calls[i].Attribute(spantypes.KeyChatTools)), `"name":"get_weather"`)
 	}
-	models := tr.SearchSpans(tracedata.SpanQuery{Type: spantypes.ChatModel})
-	if len(models) != 2 {
-		t.Fatalf("%d model spans", len(models))
-	}
-	if u, ok := models[0].TokenUsage(); !ok || u != (tracedata.TokenUsage{InputTokens: 412, OutputTokens: 67, TotalTokens: 479}) {
-		t.Errorf("first call usage %+v", u)
-	}
-	if u, ok := models[1].TokenUsage(); !ok || u != (tracedata.TokenUsage{InputTokens: 521, OutputTokens: 17, TotalTokens: 538}) {
-		t.Errorf("streamed call usage %+v", u)
-	}
-	if !strings.Contains(string(models[0].Attribute(spantypes.KeyChatTools)), `"name":"get_weather"`) {
-		t.Errorf("tools %s", models[0].Attribute(spantypes.KeyChatTools))
-	}
-	if !strings.Contains(string(models[1].Outputs()), `"text":"`+answer+`"`) {
-		t.Errorf("stream not assembled: %s", models[1].Outputs())
-	}
-	if n := len(models[1].Events); n != 9 {
-		t.Errorf("%d events on the streamed call, want 9 chunks", n)
-	}
-	if tr.Info.ResponsePreview != answer {
-		t.Errorf("response preview %q", tr.Info.ResponsePreview)
-	}
+	assert.Equal(t, `["tool_use"]`, string(calls[0].Attribute(spantypes.KeyGenAIResponseFinishReasons)))
+	assert.Contains(t, string(calls[1].Outputs()), `"text":"`+answer+`"`, "the stream is assembled")
+	assert.Len(t, calls[1].Events, 9, "one chunk event per server-sent event")
+	assert.Equal(t, answer, tr.Info.ResponsePreview)
+	assert.Equal(t, question, tr.Info.RequestPreview)
 }
