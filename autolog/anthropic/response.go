@@ -77,14 +77,10 @@ type apiError struct {
 	message string
 }
 
-func readAPIError(body string) (e apiError) {
-	obj, ok := jsontext.Object(body)
+func readAPIError(body string) apiError {
+	v, ok := httptap.ErrorObject(body)
 	if !ok {
-		return e
-	}
-	v := jsontext.Member(obj, "error")
-	if !v.IsObject() {
-		return e
+		return apiError{}
 	}
 	return apiError{found: true, typ: stringOf(jsontext.Member(v, "type"), ""), message: stringOf(jsontext.Member(v, "message"), "")}
 }

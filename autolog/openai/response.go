@@ -207,12 +207,8 @@ type apiErrorBody struct {
 
 // apiError reads OpenAI's {"error": {"type", "code", "message"}} body.
 func apiError(body string) (e apiErrorBody) {
-	obj, ok := jsontext.Object(body)
+	v, ok := httptap.ErrorObject(body)
 	if !ok {
-		return e
-	}
-	v := jsontext.Member(obj, "error")
-	if !v.IsObject() {
 		return e
 	}
 	e.found = true

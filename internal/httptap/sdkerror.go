@@ -1,5 +1,11 @@
 package httptap
 
+import (
+	"github.com/tidwall/gjson"
+
+	"github.com/agentlens/agentlens/internal/jsontext"
+)
+
 // SDKErrorName names an HTTP error status as the Stainless-generated SDKs of OpenAI and
 // Anthropic (Python, Node) name the error they raise for it: 400 BadRequestError, 401
 // AuthenticationError, 403 PermissionDeniedError, 404 NotFoundError, 409 ConflictError, 422
@@ -26,4 +32,15 @@ func SDKErrorName(status int) string {
 		return "InternalServerError"
 	}
 	return "APIStatusError"
+}
+
+// ErrorObject returns the "error" member of a JSON error body ({"error": {...}}, OpenAI's
+// and Anthropic's), and whether the body is one.
+func ErrorObject(body string) (gjson.Result, bool) {
+	obj, ok := jsontext.Object(body)
+	if !ok {
+		return gjson.Result{}, false
+	}
+	v := jsontext.Member(obj, "error")
+	return v, v.IsObject()
 }
