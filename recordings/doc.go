@@ -12,21 +12,23 @@
 // was made by this module's own fake OpenAI servers (internal/fakeopenai for the examples'
 // cassettes, streamed answers and streamed tool calls included, the hand-written responses
 // of the autolog/openai, swarm and recordings tests for theirs), which answer in the OpenAI
-// API's wire format, or by the fake Gemini servers of the autolog/gemini and examples/gemini
-// tests, in the Gemini API's wire format, through the real recording path with a fake key.
-// Their generator tests rewrite them when asked: TestGenerateOpenAICassettes
+// API's wire format, by the fake Gemini servers of the autolog/gemini and examples/gemini
+// tests, in the Gemini API's wire format, or by the fake Messages API of the
+// examples/anthropic test, in Anthropic's wire format, through the real recording path with
+// a fake key. Their generator tests rewrite them when asked: TestGenerateOpenAICassettes
 // (AGENTLENS_REGEN_OPENAI=1), TestGenerateSwarmCassettes (AGENTLENS_REGEN_SWARM=1), the
 // examples' TestGenerate...Cassette tests (AGENTLENS_REGEN_EXAMPLES=1:
 // TestGenerateQuickstartCassette, TestGenerateRAGCassette, TestGenerateMultiagentCassette,
 // TestGenerateLangchaingoCassette, TestGenerateEinoCassette and, for examples/replaytest,
 // TestGenerateSummarizeCassette; examples/gemini's TestGenerateGeminiCassette with
-// AGENTLENS_REGEN_GEMINI=1), TestGenerateGenaigoCassette (AGENTLENS_REGEN_GEMINI=1) and
+// AGENTLENS_REGEN_GEMINI=1; examples/anthropic's TestGenerateAnthropicCassette with
+// AGENTLENS_REGEN_ANTHROPIC=1), TestGenerateGenaigoCassette (AGENTLENS_REGEN_GEMINI=1) and
 // TestGenerateSelftestCassette (AGENTLENS_REGEN_SELFTEST=1).
 //
 // Real traffic is what the adapters are checked against: their conformance tests replay the
-// real OpenAI and OpenRouter exchanges that github.com/tmc/langchaingo recorded for its own
-// tests and ships in its module (httprr files, read from the Go module cache, never copied
-// into this repository).
+// real OpenAI, OpenRouter, Gemini and Anthropic exchanges that github.com/tmc/langchaingo
+// recorded for its own tests and ships in its module (httprr files, read from the Go module
+// cache, never copied into this repository).
 //
 // # Replay and recording
 //
@@ -57,8 +59,9 @@
 //
 // Before an interaction is kept (and so before it is returned to the client or saved) the
 // request headers Authorization, Proxy-Authorization, Api-Key, X-Api-Key, X-Goog-Api-Key,
-// OpenAI-Organization, OpenAI-Project and Cookie, the response headers Set-Cookie,
-// OpenAI-Organization and OpenAI-Project, and in both directions every header whose name
+// OpenAI-Organization, OpenAI-Project, Anthropic-Organization-Id, Anthropic-Workspace-Id and
+// Cookie, the response headers Set-Cookie, OpenAI-Organization, OpenAI-Project,
+// Anthropic-Organization-Id and Anthropic-Workspace-Id, and in both directions every header whose name
 // says key, token, secret or password (Ocp-Apim-Subscription-Key, X-Custom-Token,
 // X-Client-Secret, ...; not X-Ratelimit-Remaining-Tokens, which counts tokens) get the
 // value REDACTED, as does any other header whose value holds a bearer credential, the

@@ -227,6 +227,7 @@ func secretServer(t *testing.T, apiKey string) *httptest.Server {
 		h.Add("Set-Cookie", "_cfuvid=cookie-secret-2; path=/")
 		h.Set("Openai-Organization", "acme-secret-org-name")
 		h.Set("Openai-Project", "proj_RESPONSEPROJECT0123456789")
+		h.Set("Anthropic-Organization-Id", "2277c511-aaaa-4a62-83bd-responseorgid")
 		h.Set("X-Echo", "Bearer echoed-secret-token")
 		h.Set("Cf-Ray", "8e5f0c1d2e3f4a5b-SJC")
 		h.Set("X-Request-Id", "req_keepme")
@@ -239,12 +240,14 @@ func TestRecordScrubsSecrets(t *testing.T) {
 	const keyEnv = "AGENTLENS_TEST_PROVIDER_KEY"
 	const apiKey = "test-provider-key-0123456789"
 	secrets := map[string]string{
-		"Authorization":       "Bearer " + apiKey,
-		"OpenAI-Organization": "org-REQUESTORGANIZATION0123456",
-		"OpenAI-Project":      "proj_REQUESTPROJECT0123456789",
-		"Cookie":              "session=cookie-secret-0",
-		"Api-Key":             "azure-secret-api-key",
-		"X-Goog-Api-Key":      "AIzaSyREQUESTGOOGLEKEY0123456789abcdefg",
+		"Authorization":          "Bearer " + apiKey,
+		"OpenAI-Organization":    "org-REQUESTORGANIZATION0123456",
+		"OpenAI-Project":         "proj_REQUESTPROJECT0123456789",
+		"Cookie":                 "session=cookie-secret-0",
+		"Api-Key":                "azure-secret-api-key",
+		"X-Goog-Api-Key":         "AIzaSyREQUESTGOOGLEKEY0123456789abcdefg",
+		"X-Api-Key":              "sk-ant-api03-REQUESTANTHROPICKEY0123456789",
+		"Anthropic-Workspace-Id": "wrkspc_REQUESTWORKSPACE0123456",
 	}
 	t.Setenv(envRecord, "1")
 	t.Setenv(keyEnv, apiKey)
@@ -291,7 +294,7 @@ func TestRecordScrubsSecrets(t *testing.T) {
 	}
 	text := string(data)
 	leaks := []string{apiKey, "cookie-secret", "acme-secret-org-name", "echoed-secret-token",
-		"RESPONSEPROJECT", "sk-abcdefghij"}
+		"RESPONSEPROJECT", "sk-abcdefghij", "responseorgid"}
 	for _, v := range secrets {
 		leaks = append(leaks, strings.TrimPrefix(v, "Bearer "))
 	}

@@ -40,6 +40,8 @@ var secretRequestHeaders = []string{
 	"X-Goog-Api-Key",
 	"Openai-Organization",
 	"Openai-Project",
+	"Anthropic-Organization-Id",
+	"Anthropic-Workspace-Id",
 	"Cookie",
 }
 
@@ -48,6 +50,8 @@ var secretResponseHeaders = []string{
 	"Set-Cookie",
 	"Openai-Organization",
 	"Openai-Project",
+	"Anthropic-Organization-Id",
+	"Anthropic-Workspace-Id",
 }
 
 // noisyResponseHeaders are dropped from recorded responses: CDN and transport details that

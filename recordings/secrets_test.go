@@ -125,7 +125,7 @@ var bearerToken = regexp.MustCompile(`Bearer\s+(\S*)`)
 // credentialHeaders must be absent or REDACTED in every recorded request and response.
 var credentialHeaders = []string{
 	"Authorization", "Api-Key", "X-Goog-Api-Key", "Cookie", "Set-Cookie",
-	"Openai-Organization", "Openai-Project",
+	"Openai-Organization", "Openai-Project", "Anthropic-Organization-Id", "Anthropic-Workspace-Id", "X-Api-Key",
 }
 
 // findSecrets returns a description of every secret-looking thing in a cassette file.

@@ -119,6 +119,13 @@ const (
 	KeyGenAIUsageInputTokens = "gen_ai.usage.input_tokens"
 	// KeyGenAIUsageOutputTokens is the number of output (completion) tokens.
 	KeyGenAIUsageOutputTokens = "gen_ai.usage.output_tokens"
+	// KeyGenAIUsageCacheReadInputTokens is the number of input tokens read from the
+	// provider's prompt cache (Anthropic's cache_read_input_tokens), part of the input tokens.
+	KeyGenAIUsageCacheReadInputTokens = "gen_ai.usage.cache_read.input_tokens"
+	// KeyGenAIUsageCacheCreationInputTokens is the number of input tokens written to the
+	// provider's prompt cache (Anthropic's cache_creation_input_tokens), part of the input
+	// tokens.
+	KeyGenAIUsageCacheCreationInputTokens = "gen_ai.usage.cache_creation.input_tokens"
 	// KeyGenAIToolName is the name of the tool a TOOL span ran.
 	KeyGenAIToolName = "gen_ai.tool.name"
 	// KeyGenAIToolCallID is the id of the tool call a TOOL span answered.

@@ -5,21 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	genaigo "github.com/google/generative-ai-go/genai"
-	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"google.golang.org/api/iterator"
 	"google.golang.org/api/option"
 	"google.golang.org/genai"
 
 	"github.com/agentlens/agentlens/autolog/gemini"
-	"github.com/agentlens/agentlens/core/sdk"
+	"github.com/agentlens/agentlens/internal/benchhttp"
 )
 
 // The benchmarks time one genai call against a loopback server, as autolog/openai's do:
@@ -115,39 +112,11 @@ func benchServer(b *testing.B) *httptest.Server {
 	return srv
 }
 
-var benchModes = []string{"untraced", "agentlens", "otelhttp"}
+var benchModes = benchhttp.Modes
 
 // benchTransport returns mode's transport over a fresh keep-alive *http.Transport.
 func benchTransport(b *testing.B, mode string) http.RoundTripper {
-	base := &http.Transport{MaxIdleConnsPerHost: 4}
-	b.Cleanup(base.CloseIdleConnections)
-	switch mode {
-	case "agentlens":
-		restore, err := sdk.Override(sdk.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(restore)
-		if !sdk.Enabled() {
-			sdk.Enable()
-			b.Cleanup(sdk.Disable)
-		}
-		return gemini.NewTransport(base)
-	case "otelhttp":
-		tp := sdktrace.NewTracerProvider()
-		b.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
-		return otelhttp.NewTransport(base, otelhttp.WithTracerProvider(tp))
-	}
-	return base
-}
-
-func benchLoop(b *testing.B, call func()) {
-	call() // open the connection
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		call()
-	}
+	return benchhttp.Transport(b, mode, func(base http.RoundTripper) http.RoundTripper { return gemini.NewTransport(base) })
 }
 
 func BenchmarkGenerateContent(b *testing.B) {
@@ -155,7 +124,7 @@ func BenchmarkGenerateContent(b *testing.B) {
 		b.Run(mode, func(b *testing.B) {
 			client := genaiClient(b, benchServer(b), &http.Client{Transport: benchTransport(b, mode)})
 			ctx := context.Background()
-			benchLoop(b, func() {
+			benchhttp.Loop(b, func() {
 				resp, err := client.Models.GenerateContent(ctx, "gemini-2.0-flash", genai.Text("In one sentence, why does Go treat errors as values?"), nil)
 				if err != nil {
 					b.Fatal(err)
@@ -173,7 +142,7 @@ func BenchmarkGenerateContentStream(b *testing.B) {
 		b.Run(mode, func(b *testing.B) {
 			client := genaiClient(b, benchServer(b), &http.Client{Transport: benchTransport(b, mode)})
 			ctx := context.Background()
-			benchLoop(b, func() {
+			benchhttp.Loop(b, func() {
 				n := 0
 				for _, err := range client.Models.GenerateContentStream(ctx, "gemini-2.0-flash", genai.Text("Why errors as values?"), nil) {
 					if err != nil {
@@ -201,7 +170,7 @@ func BenchmarkGenaigoStream(b *testing.B) {
 			b.Cleanup(func() { _ = c.Close() })
 			model := c.GenerativeModel("gemini-2.0-flash")
 			ctx := context.Background()
-			benchLoop(b, func() {
+			benchhttp.Loop(b, func() {
 				if err := benchReadGenaigo(ctx, model); err != nil {
 					b.Fatal(err)
 				}

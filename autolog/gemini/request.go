@@ -1,14 +1,11 @@
 package gemini
 
 import (
-	"bytes"
-	"encoding/json"
-
 	"github.com/tidwall/gjson"
 
 	"github.com/agentlens/agentlens/core/instrument"
+	"github.com/agentlens/agentlens/internal/chattools"
 	"github.com/agentlens/agentlens/internal/httptap"
-	"github.com/agentlens/agentlens/internal/jsonenc"
 	"github.com/agentlens/agentlens/internal/jsontext"
 	"github.com/agentlens/agentlens/spantypes"
 )
@@ -46,51 +43,18 @@ func (c *call) requestHook(rb httptap.RequestBody, modelJSON string) func(*instr
 // parameters}}], as MLflow's Gemini autolog does. Tools that declare no function (Google
 // Search, code execution) have no such shape and are left out; "" when none is left.
 func chatTools(tools gjson.Result) string {
-	if !tools.IsArray() {
-		return ""
-	}
-	var b []byte
-	n := 0
-	tools.ForEach(func(_, tool gjson.Result) bool {
-		decls := jsontext.Member(tool, "functionDeclarations")
-		if !decls.IsArray() {
-			return true
-		}
-		decls.ForEach(func(_, fn gjson.Result) bool {
+	return chattools.Collect(tools, func(l *chattools.List, tool gjson.Result) {
+		jsontext.Member(tool, "functionDeclarations").ForEach(func(_, fn gjson.Result) bool {
 			name := jsontext.Member(fn, "name")
 			if name.Type != gjson.String {
 				return true
-			}
-			if n == 0 {
-				b = append(b, '[')
-			} else {
-				b = append(b, ',')
-			}
-			n++
-			b = append(b, `{"type":"function","function":{"name":`...)
-			b = jsonenc.AppendString(b, name.Str)
-			if d := jsontext.Member(fn, "description"); d.Type == gjson.String {
-				b = append(b, `,"description":`...)
-				b = jsonenc.AppendString(b, d.Str)
 			}
 			params := jsontext.Member(fn, "parameters")
 			if !params.Exists() {
 				params = jsontext.Member(fn, "parametersJsonSchema")
 			}
-			if params.Exists() {
-				var cb bytes.Buffer
-				if json.Compact(&cb, []byte(params.Raw)) == nil {
-					b = append(b, `,"parameters":`...)
-					b = append(b, cb.Bytes()...)
-				}
-			}
-			b = append(b, "}}"...)
+			l.Add(name.Str, jsontext.Member(fn, "description"), params)
 			return true
 		})
-		return true
 	})
-	if n == 0 {
-		return ""
-	}
-	return string(append(b, ']'))
 }

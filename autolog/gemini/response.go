@@ -1,7 +1,6 @@
 package gemini
 
 import (
-	"errors"
 	"mime"
 	"net/http"
 
@@ -31,20 +30,7 @@ func (c *call) response(resp *http.Response) {
 
 // endWithJSON records a successful non-streamed response read whole; it is read on export.
 func (c *call) endWithJSON(text string) {
-	if c.Own && c.Content {
-		instrument.SetRawOutputs(c.Span, text) // checked by the hook
-	}
-	instrument.OnExport(c.Span, func(s *instrument.FinishedSpan) {
-		obj, ok := jsontext.Object(text)
-		if !ok {
-			instrument.ReportError(notJSONKind, errors.New("a successful response body is not a JSON object; recorded as text"))
-			if c.Own && c.Content {
-				s.SetAttribute(spantypes.KeySpanOutputs, text)
-			}
-			return
-		}
-		setResponse(s, readResponse(obj))
-	})
+	c.EndJSON(notJSONKind, func(s *instrument.FinishedSpan, obj gjson.Result) { setResponse(s, readResponse(obj)) })(text)
 }
 
 // responseHead is what a span records of a GenerateContentResponse besides its content.

@@ -8,6 +8,7 @@ import (
 	lcghttp "github.com/tmc/langchaingo/httputil"
 
 	"github.com/agentlens/agentlens/autolog"
+	anthadapter "github.com/agentlens/agentlens/autolog/anthropic"
 	oaiadapter "github.com/agentlens/agentlens/autolog/openai"
 	"github.com/agentlens/agentlens/core"
 	"github.com/agentlens/agentlens/core/instrument"
@@ -40,6 +41,12 @@ func (b *bridge) RoundTrip(req *http.Request) (*http.Response, error) {
 	return b.next.RoundTrip(req)
 }
 
+// TracesHTTP tells the Anthropic adapter's Autolog (internal/lcgdefault) that the bridge
+// runs it already, under the framework's spans: it must not wrap the bridge from outside.
+func (b *bridge) TracesHTTP(adapter string) bool {
+	return adapter == "openai" || adapter == "anthropic"
+}
+
 // isModelCall reports whether a request generates content (as opposed to embeddings and
 // other API calls).
 func isModelCall(req *http.Request) bool {
@@ -48,19 +55,19 @@ func isModelCall(req *http.Request) bool {
 }
 
 // NewTransport returns the transport to give langchaingo LLMs that take an *http.Client of
-// yours (openai.WithHTTPClient): OpenAI API calls over base (http.DefaultTransport when nil)
-// are traced by the OpenAI adapter, and a call made under one of this package's spans
+// yours (openai.WithHTTPClient, anthropic.WithHTTPClient): OpenAI API calls over base
+// (http.DefaultTransport when nil) are traced by the OpenAI adapter, Anthropic Messages API
+// calls by the Anthropic adapter, and a call made under one of this package's spans
 // enriches that span instead of adding a second model span.
 func NewTransport(base http.RoundTripper, opts ...Option) http.RoundTripper {
-	return &bridge{next: oaiadapter.NewTransport(base, openaiOptions(opts)...)}
-}
-
-func openaiOptions(opts []Option) []oaiadapter.Option {
 	cfg := newConfig(opts)
+	var oaiOpts []oaiadapter.Option
+	var anthOpts []anthadapter.Option
 	if cfg.captureContent != nil {
-		return []oaiadapter.Option{oaiadapter.WithCaptureContent(*cfg.captureContent)}
+		oaiOpts = []oaiadapter.Option{oaiadapter.WithCaptureContent(*cfg.captureContent)}
+		anthOpts = []anthadapter.Option{anthadapter.WithCaptureContent(*cfg.captureContent)}
 	}
-	return nil
+	return &bridge{next: oaiadapter.NewTransport(anthadapter.NewTransport(base, anthOpts...), oaiOpts...)}
 }
 
 // global is what Autolog installed.
@@ -70,11 +77,11 @@ var global struct {
 	prev      http.RoundTripper // the inner transport before
 }
 
-// Autolog makes the HTTP calls of langchaingo's OpenAI-compatible LLMs and embedders that
-// use langchaingo's default HTTP client (httputil.DefaultClient: every one not given a
-// client of yours) visible: it sets the inner transport of httputil.DefaultTransport, which
-// copied http.DefaultTransport when the program started (so wrapping http.DefaultTransport,
-// as openai.Autolog does, is invisible to them). Each API call becomes a model span, or
+// Autolog makes the HTTP calls of langchaingo's OpenAI-compatible and Anthropic LLMs and
+// embedders that use langchaingo's default HTTP client (httputil.DefaultClient: every one
+// not given a client of yours) visible: it sets the inner transport of
+// httputil.DefaultTransport, which copied http.DefaultTransport when the program started (so
+// wrapping http.DefaultTransport, as openai.Autolog does, is invisible to them). Each API call becomes a model span, or
 // enriches the span of this package's handler or wrappers that is open for it. It returns a
 // function that restores the previous transport. Calling it again changes the options.
 // Call it at start-up, before requests run: the inner transport is a plain field.

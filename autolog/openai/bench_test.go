@@ -5,18 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	goopenai "github.com/sashabaranov/go-openai"
-	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/agentlens/agentlens/autolog/openai"
-	"github.com/agentlens/agentlens/core/sdk"
+	"github.com/agentlens/agentlens/internal/benchhttp"
 )
 
 // The benchmarks time one go-openai call against a loopback server, three ways over the same
@@ -124,30 +121,11 @@ func benchServer(b *testing.B) *httptest.Server {
 	return srv
 }
 
-var benchModes = []string{"untraced", "agentlens", "otelhttp"}
+var benchModes = benchhttp.Modes
 
 // benchClient returns a go-openai client for srv whose HTTP goes through mode's transport.
 func benchClient(b *testing.B, srv *httptest.Server, mode string) *goopenai.Client {
-	base := &http.Transport{MaxIdleConnsPerHost: 4}
-	b.Cleanup(base.CloseIdleConnections)
-	var rt http.RoundTripper = base
-	switch mode {
-	case "agentlens":
-		restore, err := sdk.Override(sdk.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(restore)
-		if !sdk.Enabled() {
-			sdk.Enable()
-			b.Cleanup(sdk.Disable)
-		}
-		rt = openai.NewTransport(base)
-	case "otelhttp":
-		tp := sdktrace.NewTracerProvider()
-		b.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
-		rt = otelhttp.NewTransport(base, otelhttp.WithTracerProvider(tp))
-	}
+	rt := benchhttp.Transport(b, mode, func(base http.RoundTripper) http.RoundTripper { return openai.NewTransport(base) })
 	cfg := goopenai.DefaultConfig("sk-bench")
 	cfg.BaseURL = srv.URL + "/v1"
 	cfg.HTTPClient = &http.Client{Transport: rt}

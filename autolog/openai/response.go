@@ -137,18 +137,7 @@ func readResponseHead(body string) (h responseHead, ok bool) {
 
 // setResponse records what a response tells besides its usage: model, id, finish reasons.
 func setResponse(s *instrument.FinishedSpan, model, id string, reasons []string) {
-	if model != "" {
-		s.SetAttribute(spantypes.KeyGenAIResponseModel, model)
-		if _, set := s.Attribute(spantypes.KeyLLMModel); !set {
-			s.SetAttribute(spantypes.KeyLLMModel, model)
-		}
-	}
-	if id != "" {
-		s.SetAttribute(spantypes.KeyGenAIResponseID, id)
-	}
-	if len(reasons) > 0 {
-		s.SetAttribute(spantypes.KeyGenAIResponseFinishReasons, reasons)
-	}
+	httptap.SetResponse(s, model, id, reasons)
 }
 
 // setUpstream records the provider a router says served the call, unless the response's
@@ -206,27 +195,7 @@ func (c *call) readError(resp *http.Response) func(body string) (text, typ, msg 
 
 // statusErrorName names an HTTP error status as the OpenAI SDKs (Python, Node) name the
 // error they raise for it.
-func statusErrorName(status int) string {
-	switch {
-	case status == 400:
-		return "BadRequestError"
-	case status == 401:
-		return "AuthenticationError"
-	case status == 403:
-		return "PermissionDeniedError"
-	case status == 404:
-		return "NotFoundError"
-	case status == 409:
-		return "ConflictError"
-	case status == 422:
-		return "UnprocessableEntityError"
-	case status == 429:
-		return "RateLimitError"
-	case status >= 500:
-		return "InternalServerError"
-	}
-	return "APIStatusError"
-}
+func statusErrorName(status int) string { return httptap.SDKErrorName(status) }
 
 // apiErrorBody is what an OpenAI {"error": {"type", "code", "message"}} body says.
 type apiErrorBody struct {
@@ -238,12 +207,8 @@ type apiErrorBody struct {
 
 // apiError reads OpenAI's {"error": {"type", "code", "message"}} body.
 func apiError(body string) (e apiErrorBody) {
-	obj, ok := jsontext.Object(body)
+	v, ok := httptap.ErrorObject(body)
 	if !ok {
-		return e
-	}
-	v := jsontext.Member(obj, "error")
-	if !v.IsObject() {
 		return e
 	}
 	e.found = true

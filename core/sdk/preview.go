@@ -11,15 +11,18 @@ import (
 )
 
 // RequestPreview summarises a root span's inputs (JSON text) as MLflow does: for chat-shaped
-// inputs (OpenAI "messages", Responses API "input", Gemini "contents", or any of them under
-// "request"), the text of the last user message; for a bare JSON array of messages (what a
-// framework's model takes, eino's []*schema.Message), of the first user message; otherwise
-// the JSON itself. At most 1000 characters, ending in "..." when cut.
+// inputs (OpenAI "messages", Responses API "input", Gemini "contents", Anthropic "messages"
+// with content blocks, or any of them under "request"), the text of the last user message
+// (an Anthropic user message of tool results only is a tool's, as MLflow reads it); for a
+// bare JSON array of messages (what a framework's model takes, eino's []*schema.Message), of
+// the first user message; otherwise the JSON itself. At most 1000 characters, ending in
+// "..." when cut.
 func RequestPreview(inputsJSON string) string { return preview(inputsJSON, "user") }
 
 // ResponsePreview summarises a root span's outputs like RequestPreview, taking the
 // assistant's message of chat-shaped outputs (OpenAI "choices", Responses API "output",
-// Gemini "candidates", the last of a bare array of messages, or a message on its own).
+// Gemini "candidates", an Anthropic Message's text blocks joined, the last of a bare array
+// of messages, or a message on its own).
 func ResponsePreview(outputsJSON string) string { return preview(outputsJSON, "assistant") }
 
 func preview(js, role string) string {
@@ -65,9 +68,14 @@ func preview(js, role string) string {
 // the Responses API's "input" and "output", or either under "request". Fields of unexpected
 // types are passed over; of a repeated key, the last one counts.
 func chatText(obj gjson.Result, role string, depth int) (string, bool) {
-	var messages, choices, input, output, request, contents, candidates gjson.Result
+	var messages, choices, input, output, request, contents, candidates, content gjson.Result
+	var message bool // an Anthropic Message: "type":"message"
 	obj.ForEach(func(key, v gjson.Result) bool {
 		switch key.Str {
+		case "type":
+			message = v.Type == gjson.String && v.Str == "message"
+		case "content":
+			content = v
 		case "messages":
 			messages = v
 		case "choices":
@@ -110,6 +118,9 @@ func chatText(obj gjson.Result, role string, depth int) (string, bool) {
 		if parts := jsontext.Member(jsontext.Member(first, "content"), "parts"); parts.IsArray() {
 			return geminiPartsText(parts, false), true
 		}
+	}
+	if message && content.IsArray() {
+		return anthropicText(content), true
 	}
 	if request.IsObject() && depth < 2 {
 		return chatText(request, role, depth+1)
@@ -178,7 +189,36 @@ func asMessage(msg gjson.Result) (role string, content gjson.Result, ok bool) {
 		}
 		return true
 	})
+	if role == "user" && content.IsArray() && toolResultsOnly(content) {
+		role = "tool" // Anthropic sends tool results as a user message; MLflow reads a tool's
+	}
 	return role, content, hasRole && content.Exists()
+}
+
+// toolResultsOnly reports whether an array of content blocks holds tool_result blocks and
+// nothing else.
+func toolResultsOnly(blocks gjson.Result) bool {
+	n := 0
+	only := true
+	blocks.ForEach(func(_, b gjson.Result) bool {
+		n++
+		only = jsontext.Member(b, "type").Str == "tool_result"
+		return only
+	})
+	return only && n > 0
+}
+
+// anthropicText joins the text blocks of an Anthropic Message's content (thinking and tool
+// use left out).
+func anthropicText(blocks gjson.Result) string {
+	var b strings.Builder
+	blocks.ForEach(func(_, block gjson.Result) bool {
+		if t := jsontext.Member(block, "text"); t.Type == gjson.String && jsontext.Member(block, "type").Str == "text" {
+			b.WriteString(t.Str)
+		}
+		return true
+	})
+	return b.String()
 }
 
 // messageText returns a message's text: its string content, or its first text part.
