@@ -1,0 +1,154 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"time"
+)
+
+// A benchCase is one operation measured several ways (its arms), in batches interleaved in
+// random order so that a change in the machine's load falls on every arm alike.
+type benchCase struct {
+	name string
+	// unit is what one operation is: "call", "span", "trace".
+	unit string
+	// arms are the ways of running the operation; arms[0] is the untraced one every ratio is
+	// taken against.
+	arms []arm
+	// baseline names the arm of the "× baseline" column (the OpenTelemetry one), "" for none.
+	baseline string
+}
+
+// An arm is one way of running a case's operation.
+type arm struct {
+	name string
+	// open prepares one batch: a fresh connection and client, tracing installed (or not).
+	open func() (*batch, error)
+}
+
+// A batch is an arm set up for one run of operations.
+type batch struct {
+	// op runs the operation once.
+	op func() error
+	// finish, when set, runs after the last op and before drain, inside the measurement
+	// (it ends a root span left open for the child spans).
+	finish func()
+	// drain waits until the tracing pipeline has exported everything finished so far.
+	drain func() error
+	// close undoes open and checks what the pipeline did with ops operations (the warm-up
+	// one included): nothing dropped, nothing failed, every trace delivered.
+	close func(ops int) error
+}
+
+// sample is what one batch measured, per operation.
+type sample struct {
+	cpu    float64 // process CPU time, ns
+	allocs float64 // heap allocations
+	bytes  float64 // heap bytes allocated
+}
+
+// runBatch measures n operations of a: after a warm-up operation that opens the connection
+// and a drain and GC, process CPU and heap counters around the n operations and the drain
+// of the pipeline they fed.
+func runBatch(a arm, n int) (sample, error) {
+	b, err := a.open()
+	if err != nil {
+		return sample{}, fmt.Errorf("%s: %w", a.name, err)
+	}
+	s, err := measure(b, n)
+	if cerr := b.close(n + 1); err == nil && cerr != nil {
+		err = cerr
+	}
+	if err != nil {
+		return sample{}, fmt.Errorf("%s: %w", a.name, err)
+	}
+	return s, nil
+}
+
+func measure(b *batch, n int) (sample, error) {
+	if err := b.op(); err != nil {
+		return sample{}, fmt.Errorf("warm-up: %w", err)
+	}
+	if err := b.drain(); err != nil {
+		return sample{}, err
+	}
+	runtime.GC()
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	c0, err := processCPU()
+	if err != nil {
+		return sample{}, err
+	}
+	for range n {
+		if err := b.op(); err != nil {
+			return sample{}, err
+		}
+	}
+	if b.finish != nil {
+		b.finish()
+	}
+	if err := b.drain(); err != nil {
+		return sample{}, err
+	}
+	c1, err := processCPU()
+	if err != nil {
+		return sample{}, err
+	}
+	runtime.ReadMemStats(&m1)
+	f := float64(n)
+	return sample{
+		cpu:    float64(c1-c0) / f,
+		allocs: float64(m1.Mallocs-m0.Mallocs) / f,
+		bytes:  float64(m1.TotalAlloc-m0.TotalAlloc) / f,
+	}, nil
+}
+
+// settings are the run's parameters.
+type settings struct {
+	rounds int           // batches of each arm
+	target time.Duration // CPU time of a batch of the case's most expensive arm
+	probe  int           // operations of the calibration batches
+	maxOps int           // cap on operations per batch
+}
+
+// caseResult holds a case's samples: samples[arm][round].
+type caseResult struct {
+	c       *benchCase
+	ops     int
+	samples [][]sample
+}
+
+// runCase calibrates the batch size on one batch of each arm (their warm-up too, not
+// kept), then runs s.rounds rounds, each one batch of every arm in a fresh random order.
+func runCase(c *benchCase, s settings, rng *rand.Rand) (caseResult, error) {
+	worst := 0.0
+	for _, a := range c.arms {
+		smp, err := runBatch(a, s.probe)
+		if err != nil {
+			return caseResult{}, fmt.Errorf("%s: %w", c.name, err)
+		}
+		worst = max(worst, smp.cpu)
+	}
+	n := s.probe
+	if worst > 0 {
+		n = int(float64(s.target) / worst)
+	}
+	n = min(max(n, s.probe), s.maxOps)
+	res := caseResult{c: c, ops: n, samples: make([][]sample, len(c.arms))}
+	order := make([]int, len(c.arms))
+	for i := range order {
+		order[i] = i
+	}
+	for range s.rounds {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, i := range order {
+			smp, err := runBatch(c.arms[i], n)
+			if err != nil {
+				return caseResult{}, fmt.Errorf("%s: %w", c.name, err)
+			}
+			res.samples[i] = append(res.samples[i], smp)
+		}
+	}
+	return res, nil
+}
