@@ -192,8 +192,8 @@ func (e *env) spanCases() []*benchCase {
 		return out
 	}
 	return []*benchCase{
-		{name: "manual child span (traces of 101 spans)", unit: "span", baseline: modeOTelSDK, arms: arms(childSpan)},
-		{name: "one-span trace", unit: "trace", baseline: modeOTelSDK, arms: arms(rootSpan)},
-		{name: "100-span trace", unit: "trace", baseline: modeOTelSDK, arms: arms(trace100, modeStore)},
+		{name: "manual child span (traces of 101 spans)", unit: "span", baseline: modeOTelSDK, bareUntraced: true, arms: arms(childSpan)},
+		{name: "one-span trace", unit: "trace", baseline: modeOTelSDK, bareUntraced: true, arms: arms(rootSpan)},
+		{name: "100-span trace", unit: "trace", baseline: modeOTelSDK, bareUntraced: true, arms: arms(trace100, modeStore)},
 	}
 }

@@ -18,6 +18,9 @@ type benchCase struct {
 	arms []arm
 	// baseline names the arm of the "× baseline" column (the OpenTelemetry one), "" for none.
 	baseline string
+	// bareUntraced says the untraced arm does next to nothing (a loop without the span), so
+	// a ratio to it means nothing and only the CPU time added is shown.
+	bareUntraced bool
 }
 
 // An arm is one way of running a case's operation.
@@ -107,35 +110,35 @@ func measure(b *batch, n int) (sample, error) {
 // settings are the run's parameters.
 type settings struct {
 	rounds int           // batches of each arm
-	target time.Duration // CPU time of a batch of the case's most expensive arm
+	target time.Duration // CPU time of a batch
 	probe  int           // operations of the calibration batches
 	maxOps int           // cap on operations per batch
 }
 
-// caseResult holds a case's samples: samples[arm][round].
+// caseResult holds a case's samples: samples[arm][round], and each arm's operations per
+// batch.
 type caseResult struct {
 	c       *benchCase
-	ops     int
+	ops     []int
 	samples [][]sample
 }
 
-// runCase calibrates the batch size on one batch of each arm (their warm-up too, not
-// kept), then runs s.rounds rounds, each one batch of every arm in a fresh random order.
+// runCase calibrates each arm's batch size on one batch of it (its warm-up too, not kept),
+// so that every batch takes about s.target of CPU, then runs s.rounds rounds, each one batch
+// of every arm in a fresh random order.
 func runCase(c *benchCase, s settings, rng *rand.Rand) (caseResult, error) {
-	worst := 0.0
-	for _, a := range c.arms {
+	res := caseResult{c: c, ops: make([]int, len(c.arms)), samples: make([][]sample, len(c.arms))}
+	for i, a := range c.arms {
 		smp, err := runBatch(a, s.probe)
 		if err != nil {
 			return caseResult{}, fmt.Errorf("%s: %w", c.name, err)
 		}
-		worst = max(worst, smp.cpu)
+		n := s.maxOps
+		if smp.cpu > 0 {
+			n = int(float64(s.target) / smp.cpu)
+		}
+		res.ops[i] = min(max(n, s.probe), s.maxOps)
 	}
-	n := s.probe
-	if worst > 0 {
-		n = int(float64(s.target) / worst)
-	}
-	n = min(max(n, s.probe), s.maxOps)
-	res := caseResult{c: c, ops: n, samples: make([][]sample, len(c.arms))}
 	order := make([]int, len(c.arms))
 	for i := range order {
 		order[i] = i
@@ -143,7 +146,7 @@ func runCase(c *benchCase, s settings, rng *rand.Rand) (caseResult, error) {
 	for range s.rounds {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
-			smp, err := runBatch(c.arms[i], n)
+			smp, err := runBatch(c.arms[i], res.ops[i])
 			if err != nil {
 				return caseResult{}, fmt.Errorf("%s: %w", c.name, err)
 			}

@@ -32,10 +32,11 @@ func run(args []string, out io.Writer) error {
 		cases  = fs.String("cases", "", "run only the cases whose name matches this regular expression (case-insensitive)")
 		list   = fs.Bool("list", false, "list the cases and exit")
 		quick  = fs.Bool("quick", false, "smoke test: 3 rounds of tiny batches (figures meaningless)")
-		rounds = fs.Int("rounds", 40, "batches of each arm of each case")
-		target = fs.Duration("batch", 25*time.Millisecond, "CPU time of a batch of a case's most expensive arm")
+		rounds = fs.Int("rounds", 80, "batches of each arm of each case")
+		target = fs.Duration("batch", 15*time.Millisecond, "CPU time of a batch")
 		procs  = fs.String("procs", "1,2", "comma-separated GOMAXPROCS settings")
 		seed   = fs.Uint64("seed", 0, "seed of the batch order (0: from the clock)")
+		raw    = fs.String("raw", "", "also write every batch's figures to this CSV file")
 	)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -102,6 +103,16 @@ func run(args []string, out io.Writer) error {
 	fmt.Fprintf(out, "pairbench %s, %s %s/%s, %d CPUs, %d rounds, batches of %v CPU, seed %d\n",
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.Version(), runtime.GOOS, runtime.GOARCH,
 		runtime.NumCPU(), s.rounds, s.target, *seed)
+	var rawOut io.Writer
+	if *raw != "" {
+		f, err := os.Create(*raw)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		rawOut = f
+		fmt.Fprintln(f, "gomaxprocs,case,variant,round,ops,cpu_ns_per_op,allocs_per_op,bytes_per_op")
+	}
 	start := time.Now()
 	for _, p := range ps {
 		runtime.GOMAXPROCS(p)
@@ -115,6 +126,9 @@ func run(args []string, out io.Writer) error {
 				return err
 			}
 			results = append(results, r)
+			if rawOut != nil {
+				writeRaw(rawOut, p, r)
+			}
 		}
 		fmt.Fprintf(out, "\n## GOMAXPROCS=%d (load average %s before, %s after; %v)\n\n", p, load0, loadAverage(),
 			time.Since(t0).Round(time.Second))
