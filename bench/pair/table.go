@@ -19,8 +19,8 @@ const lowQ = 0.1
 // range; the CPU time added (lowQ); the ratio to the baseline arm (lowQ); the median
 // allocations and bytes per operation.
 func writeTable(w io.Writer, results []caseResult) {
-	fmt.Fprintln(w, "| case | variant | ops/batch | CPU µs/op p10 · median | × untraced (p10) | × untraced, paired median (p25–p75) | +µs/op (p10) | × baseline (p10) | allocs/op | KB/op |")
-	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+	fmt.Fprintln(w, "| case | variant | ops/batch | CPU µs/op p10 · median | × untraced (p10) | × untraced, paired median (p25–p75) | +µs/op (p10) | × baseline (p10) | GC µs/op | allocs/op | KB/op |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, r := range results {
 		ref := r.samples[0]
 		refLow := quantile(field(ref, cpuOf), lowQ)
@@ -51,8 +51,8 @@ func writeTable(w io.Writer, results []caseResult) {
 			if a.name != r.c.baseline && i != 0 && !math.IsNaN(baseLow) {
 				vsBase = ratio(low / baseLow)
 			}
-			fmt.Fprintf(w, "| %s | %s | %d | %s · %s | %s | %s | %s | %s | %.0f | %.1f |\n", caseName, a.name, r.ops[i],
-				micros(low), micros(median(cpus)), lowRatio, paired, added, vsBase,
+			fmt.Fprintf(w, "| %s | %s | %d | %s · %s | %s | %s | %s | %s | %s | %.0f | %.1f |\n", caseName, a.name, r.ops[i],
+				micros(low), micros(median(cpus)), lowRatio, paired, added, vsBase, micros(median(field(ss, gcOf))),
 				median(field(ss, allocsOf)), median(field(ss, bytesOf))/1024)
 		}
 	}
@@ -95,13 +95,14 @@ func ratio(x float64) string {
 
 func cpuOf(s sample) float64    { return s.cpu }
 func allocsOf(s sample) float64 { return s.allocs }
+func gcOf(s sample) float64     { return s.gc }
 func bytesOf(s sample) float64  { return s.bytes }
 
 // writeRaw writes r's samples as CSV rows.
 func writeRaw(w io.Writer, procs int, r caseResult) {
 	for i, a := range r.c.arms {
 		for round, s := range r.samples[i] {
-			fmt.Fprintf(w, "%d,%q,%q,%d,%d,%.0f,%.1f,%.0f\n", procs, r.c.name, a.name, round, r.ops[i], s.cpu, s.allocs, s.bytes)
+			fmt.Fprintf(w, "%d,%q,%q,%d,%d,%.0f,%.0f,%.1f,%.0f\n", procs, r.c.name, a.name, round, r.ops[i], s.cpu, s.gc, s.allocs, s.bytes)
 		}
 	}
 }
