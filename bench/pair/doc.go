@@ -20,8 +20,14 @@
 // the warm-up's trace drained, a garbage collection. Then the process's CPU time (user and
 // system, getrusage) and heap counters (runtime.MemStats) are read around the batch's
 // operations and the drain of the pipeline they fed (sdk.Flush, or the OTel provider's
-// ForceFlush): the caller's work, the export goroutine's, the collector's and the loopback
-// server's, which is the same for every arm.
+// ForceFlush): the caller's work, the export goroutine's and the loopback server's, which is
+// the same for every arm.
+//
+// Garbage collection is off during a batch and charged by a model: a collection right after
+// the batch is timed, and the batch pays the fraction of it that its bytes are of the
+// headroom GOGC=100 leaves above the live heap (the GC µs/op column). Left to itself, a
+// batch of a few megabytes has one collection cycle or none depending on its size rather
+// than on what it allocates, and a median picks one or the other.
 //
 // Traces go to a destination that counts them and keeps nothing, so that a store is not in
 // the figure (except in the local-store arms, which write a fresh store file each batch).

@@ -37,6 +37,7 @@ func run(args []string, out io.Writer) error {
 		procs  = fs.String("procs", "1,2", "comma-separated GOMAXPROCS settings")
 		seed   = fs.Uint64("seed", 0, "seed of the batch order (0: from the clock)")
 		raw    = fs.String("raw", "", "also write every batch's figures to this CSV file")
+		table  = fs.String("table", "", "print the tables of a -raw file again and exit")
 	)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -78,6 +79,9 @@ func run(args []string, out io.Writer) error {
 		if match.MatchString(c.name) {
 			selected = append(selected, c)
 		}
+	}
+	if *table != "" {
+		return tablesFromRaw(*table, all, out)
 	}
 	if *list {
 		for _, c := range all {

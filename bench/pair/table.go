@@ -13,21 +13,21 @@ import (
 const lowQ = 0.1
 
 // writeTable prints one GOMAXPROCS setting's results as a Markdown table. Per arm: the
-// operations of each batch; the CPU time per operation at lowQ and the median; the ratio
-// to the untraced arm of the lowQ figures; the median of the per-round ratios to the
-// untraced arm (the batches of a round ran one after the other) with their interquartile
-// range; the CPU time added (lowQ); the ratio to the baseline arm (lowQ); the median
-// allocations and bytes per operation.
+// operations of each batch; the CPU time per operation, at lowQ and the median; the median
+// of the per-round ratios to the untraced arm (the batches of a round ran one after the
+// other) with their interquartile range; the ratio of the lowQ figures to the untraced
+// arm's and the CPU time that adds; the median per-round ratio to the baseline arm; the
+// median garbage-collection share, allocations and bytes per operation.
 func writeTable(w io.Writer, results []caseResult) {
-	fmt.Fprintln(w, "| case | variant | ops/batch | CPU µs/op p10 · median | × untraced (p10) | × untraced, paired median (p25–p75) | +µs/op (p10) | × baseline (p10) | GC µs/op | allocs/op | KB/op |")
+	fmt.Fprintln(w, "| case | variant | ops/batch | CPU µs/op p10 · median | × untraced, paired median (p25–p75) | × untraced (p10) | +µs/op (p10) | × baseline, paired median | GC µs/op | allocs/op | KB/op |")
 	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, r := range results {
 		ref := r.samples[0]
 		refLow := quantile(field(ref, cpuOf), lowQ)
-		baseLow := math.NaN()
+		base := -1
 		for i, a := range r.c.arms {
 			if a.name == r.c.baseline {
-				baseLow = quantile(field(r.samples[i], cpuOf), lowQ)
+				base = i
 			}
 		}
 		for i, a := range r.c.arms {
@@ -38,21 +38,22 @@ func writeTable(w io.Writer, results []caseResult) {
 			if i == 0 {
 				caseName = fmt.Sprintf("%s (µs a %s)", r.c.name, r.c.unit)
 			}
-			lowRatio, paired, added, vsBase := "", "", "", ""
+			paired, lowRatio, added, vsBase := "", "", "", ""
 			if i > 0 {
 				rs := ratios(ss, ref)
-				lowRatio = ratio(low / refLow)
 				paired = fmt.Sprintf("%s (%s–%s)", ratio(median(rs)), ratio(quantile(rs, 0.25)), ratio(quantile(rs, 0.75)))
+				lowRatio = ratio(low / refLow)
 				if r.c.bareUntraced {
-					lowRatio, paired = "—", "—"
+					paired, lowRatio = "—", "—"
 				}
 				added = fmt.Sprintf("%+.1f", (low-refLow)/1e3)
 			}
-			if a.name != r.c.baseline && i != 0 && !math.IsNaN(baseLow) {
-				vsBase = ratio(low / baseLow)
+			if base >= 0 && i != base && i != 0 {
+				rs := ratios(ss, r.samples[base])
+				vsBase = fmt.Sprintf("%s (%s–%s)", ratio(median(rs)), ratio(quantile(rs, 0.25)), ratio(quantile(rs, 0.75)))
 			}
 			fmt.Fprintf(w, "| %s | %s | %d | %s · %s | %s | %s | %s | %s | %s | %.0f | %.1f |\n", caseName, a.name, r.ops[i],
-				micros(low), micros(median(cpus)), lowRatio, paired, added, vsBase, micros(median(field(ss, gcOf))),
+				micros(low), micros(median(cpus)), paired, lowRatio, added, vsBase, micros(median(field(ss, gcOf))),
 				median(field(ss, allocsOf)), median(field(ss, bytesOf))/1024)
 		}
 	}
