@@ -27,9 +27,6 @@ const (
 	spanTypeJSON    = `"RETRIEVER"`
 )
 
-// sink keeps the untraced loop from being optimised away.
-var sink any
-
 // spanShape is how the operation's spans hang together.
 type spanShape int
 
@@ -81,11 +78,11 @@ func (o otelSpanner) start(ctx context.Context, name string) (context.Context, f
 	return ctx, func() { s.End() }
 }
 
+// noSpanner is the untraced arm: the same loop, calls through the interface included,
+// without a span.
 type noSpanner struct{}
 
 func (noSpanner) start(ctx context.Context, _ string) (context.Context, func()) {
-	sink = spanInputs
-	sink = spanOutputs
 	return ctx, func() {}
 }
 
