@@ -115,7 +115,7 @@ func run(args []string, out io.Writer) error {
 		}
 		defer f.Close()
 		rawOut = f
-		fmt.Fprintln(f, "gomaxprocs,case,variant,round,ops,cpu_ns_per_op,gc_ns_per_op,allocs_per_op,bytes_per_op")
+		fmt.Fprintln(f, "gomaxprocs,case,variant,round,ops,cpu_ns_per_op,gc_ns_per_op,allocs_per_op,bytes_per_op,after_variant")
 	}
 	start := time.Now()
 	for _, p := range ps {

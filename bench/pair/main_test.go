@@ -26,7 +26,7 @@ func TestQuick(t *testing.T) {
 		"| one-span trace (µs a trace) | untraced |",
 		"|  | OTel SDK span, batch processor |",
 		"|  | OTel SDK span + encoding/json |",
-		"A/A go-openai chat, 3 rounds:",
+		"A/A go-openai chat, 3 rounds: median of paired ratios",
 	} {
 		require.Contains(t, text, row)
 	}
@@ -61,4 +61,8 @@ func TestQuantile(t *testing.T) {
 	require.Equal(t, 5.0, quantile(xs, 1))
 	require.Equal(t, []float64{5, 1, 4, 2, 3}, xs, "quantile sorts a copy")
 	require.True(t, strings.HasPrefix(ratio(quantile(nil, 0.5)), "n/a"))
+	lo, hi := medianCI([]float64{2, 2, 2})
+	require.Equal(t, [2]float64{2, 2}, [2]float64{lo, hi})
+	lo, hi = medianCI([]float64{1, 2, 3, 4, 5, 6, 7, 8, 9})
+	require.True(t, lo < 5 && hi > 5 && lo >= 1 && hi <= 9, "%v–%v", lo, hi)
 }

@@ -21,7 +21,7 @@ func tablesFromRaw(path string, cases []*benchCase, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if len(rows) == 0 || len(rows[0]) != 9 {
+	if len(rows) == 0 || len(rows[0]) != 10 {
 		return fmt.Errorf("%s: not a -raw file of this version", path)
 	}
 	byName := map[string]*benchCase{}
@@ -60,7 +60,8 @@ func tablesFromRaw(path string, cases []*benchCase, out io.Writer) error {
 			order = append(order, k)
 		}
 		r.ops[arm] = ops
-		r.samples[arm] = append(r.samples[arm], sample{cpu: nums[0], gc: nums[1], allocs: nums[2], bytes: nums[3]})
+		after, _ := strconv.Atoi(row[9])
+		r.samples[arm] = append(r.samples[arm], sample{cpu: nums[0], gc: nums[1], allocs: nums[2], bytes: nums[3], after: after})
 	}
 	for i := 0; i < len(order); {
 		procs := order[i].procs

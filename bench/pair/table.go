@@ -7,23 +7,22 @@ import (
 	"strings"
 )
 
-// lowQ is the quantile the load-robust columns use. Other programs on the machine only
-// ever add CPU time to a batch (a busy sibling hyperthread, evicted caches, preemptions):
-// the fastest tenth of an arm's batches are the ones they disturbed least.
+// lowQ is the quantile of the "p10" CPU figure: other programs on the machine only ever add
+// CPU time to a batch (a busy sibling hyperthread, evicted caches), so the fastest tenth of
+// an arm's batches show about what an idle machine would.
 const lowQ = 0.1
 
 // writeTable prints one GOMAXPROCS setting's results as a Markdown table. Per arm: the
-// operations of each batch; the CPU time per operation, at lowQ and the median; the median
-// of the per-round ratios to the untraced arm (the batches of a round ran one after the
-// other) with their interquartile range; the ratio of the lowQ figures to the untraced
-// arm's and the CPU time that adds; the median per-round ratio to the baseline arm; the
-// median garbage-collection share, allocations and bytes per operation.
+// operations of each batch; the median CPU time per operation and its lowQ quantile; the
+// median of the per-round ratios to the untraced arm (the batches of a round ran one
+// after the other, under about the same load) with a 95% bootstrap confidence interval;
+// the median of the per-round differences; the median per-round ratio to the baseline arm;
+// the median garbage-collection share, allocations and bytes per operation.
 func writeTable(w io.Writer, results []caseResult) {
-	fmt.Fprintln(w, "| case | variant | ops/batch | CPU µs/op p10 · median | × untraced, paired median (p25–p75) | × untraced (p10) | +µs/op (p10) | × baseline, paired median | GC µs/op | allocs/op | KB/op |")
-	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+	fmt.Fprintln(w, "| case | variant | ops/batch | CPU µs/op median (p10) | × untraced [95% CI] | +µs/op | × baseline [95% CI] | GC µs/op | allocs/op | KB/op |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, r := range results {
 		ref := r.samples[0]
-		refLow := quantile(field(ref, cpuOf), lowQ)
 		base := -1
 		for i, a := range r.c.arms {
 			if a.name == r.c.baseline {
@@ -33,30 +32,32 @@ func writeTable(w io.Writer, results []caseResult) {
 		for i, a := range r.c.arms {
 			ss := r.samples[i]
 			cpus := field(ss, cpuOf)
-			low := quantile(cpus, lowQ)
 			caseName := ""
 			if i == 0 {
 				caseName = fmt.Sprintf("%s (µs a %s)", r.c.name, r.c.unit)
 			}
-			paired, lowRatio, added, vsBase := "", "", "", ""
+			vsUntraced, added, vsBase := "", "", ""
 			if i > 0 {
-				rs := ratios(ss, ref)
-				paired = fmt.Sprintf("%s (%s–%s)", ratio(median(rs)), ratio(quantile(rs, 0.25)), ratio(quantile(rs, 0.75)))
-				lowRatio = ratio(low / refLow)
+				vsUntraced = withCI(ratios(ss, ref))
 				if r.c.bareUntraced {
-					paired, lowRatio = "—", "—"
+					vsUntraced = "—"
 				}
-				added = fmt.Sprintf("%+.1f", (low-refLow)/1e3)
+				added = fmt.Sprintf("%+.1f", median(differences(ss, ref))/1e3)
 			}
 			if base >= 0 && i != base && i != 0 {
-				rs := ratios(ss, r.samples[base])
-				vsBase = fmt.Sprintf("%s (%s–%s)", ratio(median(rs)), ratio(quantile(rs, 0.25)), ratio(quantile(rs, 0.75)))
+				vsBase = withCI(ratios(ss, r.samples[base]))
 			}
-			fmt.Fprintf(w, "| %s | %s | %d | %s · %s | %s | %s | %s | %s | %s | %.0f | %.1f |\n", caseName, a.name, r.ops[i],
-				micros(low), micros(median(cpus)), paired, lowRatio, added, vsBase, micros(median(field(ss, gcOf))),
-				median(field(ss, allocsOf)), median(field(ss, bytesOf))/1024)
+			fmt.Fprintf(w, "| %s | %s | %d | %s (%s) | %s | %s | %s | %s | %.0f | %.1f |\n", caseName, a.name, r.ops[i],
+				micros(median(cpus)), micros(quantile(cpus, lowQ)), vsUntraced, added, vsBase,
+				micros(median(field(ss, gcOf))), median(field(ss, allocsOf)), median(field(ss, bytesOf))/1024)
 		}
 	}
+}
+
+// withCI is the median of rs and its 95% confidence interval.
+func withCI(rs []float64) string {
+	lo, hi := medianCI(rs)
+	return fmt.Sprintf("%s [%s–%s]", ratio(median(rs)), ratio(lo), ratio(hi))
 }
 
 func micros(ns float64) string {
@@ -75,10 +76,8 @@ func writeNoise(w io.Writer, results []caseResult) {
 				continue
 			}
 			rs := ratios(r.samples[i], r.samples[0])
-			a, b := field(r.samples[i], cpuOf), field(r.samples[0], cpuOf)
-			fmt.Fprintf(w, "A/A %s, %d rounds: p10 ratio %s (p25 ratio %s, medians ratio %s); paired ratios median %s, p25–p75 %s–%s, p10–p90 %s–%s\n",
-				r.c.name, len(rs), ratio(quantile(a, lowQ)/quantile(b, lowQ)), ratio(quantile(a, 0.25)/quantile(b, 0.25)),
-				ratio(median(a)/median(b)), ratio(median(rs)), ratio(quantile(rs, 0.25)), ratio(quantile(rs, 0.75)),
+			fmt.Fprintf(w, "A/A %s, %d rounds: median of paired ratios %s; the ratios' p25–p75 %s–%s, p10–p90 %s–%s\n",
+				r.c.name, len(rs), withCI(rs), ratio(quantile(rs, 0.25)), ratio(quantile(rs, 0.75)),
 				ratio(quantile(rs, 0.1)), ratio(quantile(rs, 0.9)))
 		}
 	}
@@ -103,7 +102,7 @@ func bytesOf(s sample) float64  { return s.bytes }
 func writeRaw(w io.Writer, procs int, r caseResult) {
 	for i, a := range r.c.arms {
 		for round, s := range r.samples[i] {
-			fmt.Fprintf(w, "%d,%q,%q,%d,%d,%.0f,%.0f,%.1f,%.0f\n", procs, r.c.name, a.name, round, r.ops[i], s.cpu, s.gc, s.allocs, s.bytes)
+			fmt.Fprintf(w, "%d,%q,%q,%d,%d,%.0f,%.0f,%.1f,%.0f,%d\n", procs, r.c.name, a.name, round, r.ops[i], s.cpu, s.gc, s.allocs, s.bytes, s.after)
 		}
 	}
 }
