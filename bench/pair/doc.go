@@ -2,10 +2,15 @@
 // as CPU time, against the same work untraced and against OpenTelemetry's own
 // instrumentation, in one run.
 //
-//	go run ./bench/pair                        # every case, GOMAXPROCS 1 and 2 (about 5 minutes)
+//	go run ./bench/pair                        # every case, GOMAXPROCS 1 and 2 (4 to 6 minutes on 2 cores)
 //	go run ./bench/pair -cases 'chat|stream'   # the cases whose name matches
 //	go run ./bench/pair -quick -procs 1        # a smoke test in seconds; figures meaningless
 //	go run ./bench/pair -list                  # the case names
+//	go run ./bench/pair -raw runs.csv          # also every batch's figures, as CSV
+//	go run ./bench/pair -table runs.csv        # the tables of such a file, printed again
+//
+// -rounds, -batch (CPU time a batch), -procs (GOMAXPROCS settings) and -seed (of the batch
+// order) change the run.
 //
 // It is not part of go test ./...: only a quick-mode test of two cases runs there.
 //
@@ -36,12 +41,15 @@
 //
 // # Load
 //
-// The machines this runs on are shared, and other programs only ever add CPU time to a
-// batch (a busy sibling hyperthread, evicted caches). So the batches are short (about 15 ms
-// of CPU each, the operation count calibrated per arm), many (80 rounds), and interleaved: a
-// round runs one batch of every arm, in a fresh random order. The table gives two ratios to
-// the untraced arm: that of the arms' 10th-percentile batches (the least disturbed), and
-// the median of the per-round ratios with its interquartile range. An A/A arm (untraced
-// against untraced) shows the noise floor of both; the load average is printed with each
-// table. -raw writes every batch's figures to a CSV file.
+// The machines this runs on are shared, and other programs change what a CPU second buys (a
+// busy sibling hyperthread, evicted caches). So the batches are short (about 15 ms of CPU
+// each, the operation count calibrated per arm), many (80 rounds), and interleaved: a round
+// runs one batch of every arm, in a fresh random order, each after a short idle pause that
+// lets the previous batch's leftovers (finalizers, closing goroutines) finish outside it.
+// Ratios are medians of the per-round ratios (two batches of a round ran within about a
+// second of each other), with a 95% bootstrap confidence interval; an A/A arm (untraced
+// against untraced) shows the noise floor, and the load average is printed with each table.
+// The CPU column also gives each arm's 10th-percentile batch, about what an idle machine
+// would show. -raw writes every batch's figures to a CSV file, and -table prints the tables
+// of such a file again.
 package main
