@@ -56,9 +56,11 @@ type sample struct {
 }
 
 // settle is how long a batch waits, idle, for what the one before left running (finalizers
-// queued by the collection, goroutines of a closed connection or pipeline winding down):
-// without it, that work lands in the next batch's CPU time, and a batch that follows a
-// traced one measured about 5% more than one that follows an untraced one.
+// queued by the collection, goroutines of a closed connection or pipeline winding down), so
+// that it is not counted in this batch. In a run without the pause, batches that followed a
+// traced batch measured 3-6% more than those that followed an untraced one. What a pause
+// cannot undo (caches, a store's pages), the random order spreads over every arm; -raw
+// records each batch's predecessor so that this can be checked.
 const settle = 5 * time.Millisecond
 
 // runBatch measures n operations of a (see measure).
