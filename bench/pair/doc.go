@@ -2,7 +2,7 @@
 // as CPU time, against the same work untraced and against OpenTelemetry's own
 // instrumentation, in one run.
 //
-//	go run ./bench/pair                        # every case, GOMAXPROCS 1 and 2 (4 to 6 minutes on 2 cores)
+//	go run ./bench/pair                        # every case, GOMAXPROCS 1 and 2 (4 to 7 minutes on 2 cores)
 //	go run ./bench/pair -cases 'chat|stream'   # the cases whose name matches
 //	go run ./bench/pair -quick -procs 1        # a smoke test in seconds; figures meaningless
 //	go run ./bench/pair -list                  # the case names
