@@ -4,6 +4,7 @@
 package otlpjson
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -16,9 +17,16 @@ import (
 // Decode reads an ExportTraceServiceRequest in OTLP's JSON encoding. Unknown fields are
 // ignored, as OTLP receivers must.
 func Decode(body []byte) (*coltracepb.ExportTraceServiceRequest, error) {
+	// Numbers are kept as written: a sender that writes nanosecond times as JSON numbers
+	// would lose precision through float64.
 	var doc map[string]any
-	if err := json.Unmarshal(body, &doc); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("otlp json: %w", err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("otlp json: data after the export object")
 	}
 	if err := walkIDs(doc, hexToBase64); err != nil {
 		return nil, err

@@ -48,11 +48,19 @@ func TestEncodeRoundTrips(t *testing.T) {
 	assert.True(t, proto.Equal(req, again))
 }
 
+// Times written as JSON numbers, which protojson accepts, keep every digit.
+func TestDecodeKeepsNumbers(t *testing.T) {
+	req, err := Decode([]byte(`{"resourceSpans":[{"scopeSpans":[{"spans":[{"startTimeUnixNano":1544712660123456789}]}]}]}`))
+	require.NoError(t, err)
+	assert.Equal(t, uint64(1544712660123456789), req.ResourceSpans[0].ScopeSpans[0].Spans[0].StartTimeUnixNano)
+}
+
 func TestDecodeErrors(t *testing.T) {
 	for name, body := range map[string]string{
 		"not JSON":   `{"resourceSpans":`,
 		"non-hex id": `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"zz"}]}]}]}`,
 		"bad type":   `{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":7}]}]}]}`,
+		"trailing":   `{} {}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := Decode([]byte(body))
