@@ -61,7 +61,7 @@ type StatsGroup struct {
 	// TracesWithTokens counts the traces that carry a token usage (metadata
 	// mlflow.trace.tokenUsage holding a JSON object); the sums are over those alone, and a
 	// trace without one adds nothing to them.
-	TracesWithTokens                      int64
+	TracesWithTokens                       int64
 	InputTokens, OutputTokens, TotalTokens int64
 }
 
