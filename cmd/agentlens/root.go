@@ -138,6 +138,7 @@ func newTracesCmd(a *app) *cobra.Command {
 	c.AddCommand(newListCmd(a), newShowCmd(a), newTagCmd(a), newUntagCmd(a), newDeleteCmd(a))
 	c.AddCommand(newGetCmd(a), newFeedbackCmd(a), newExpectationCmd(a), newAssessmentsCmd(a),
 		newAssessmentUpdateCmd(a), newAssessmentDeleteCmd(a))
+	c.AddCommand(newStatsCmd(a))
 	return c
 }
 
