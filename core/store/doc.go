@@ -51,6 +51,15 @@
 //	fb, err := st.LogFeedback(ctx, traceID, "correctness", true,
 //		store.WithSource(tracedata.SourceHuman, "alice"), store.WithRationale("cites the docs"))
 //
+// # Statistics
+//
+// TraceStats counts the traces matching a filter, their errors, the p50, p95 and p99 of
+// their duration and their token sums, grouped by name, tag, metadata key, span type or UTC
+// time bucket, in one SQL query. Percentiles are exact, by the nearest-rank method; traces
+// without a token usage add nothing to the sums and are counted apart.
+//
+//	res, err := st.TraceStats(ctx, store.StatsOptions{Filter: "tag.env = 'prod'", GroupBy: "name"})
+//
 // # Concurrency
 //
 // The file is in WAL mode: several processes may read and write it at once, and a writer
