@@ -36,6 +36,8 @@ without the key last, as "(none)"):
   tag.KEY       the value of a tag; metadata.KEY the value of a metadata entry
   span_type     the types of the trace's spans: a trace counts once in the group of
                 each span type it contains
+  model         the models its spans called (span attribute mlflow.llm.model): a trace
+                counts once in the group of each; this reads every matching trace's spans
   minute, hour, day
                 the time bucket the trace started in, UTC
 
@@ -55,6 +57,7 @@ const statsExample = `  agentlens traces stats
   agentlens traces stats --group-by span_type --filter "status = 'ERROR'"
   agentlens traces stats --group-by tag.env --filter 'timestamp_ms >= 1735689600000'
   agentlens traces stats --group-by metadata.mlflow.trace.session --output json
+  agentlens traces stats --group-by model --filter "span.type = 'CHAT_MODEL'"
   agentlens traces stats --group-by hour --output csv`
 
 func newStatsCmd(a *app) *cobra.Command {
@@ -71,7 +74,7 @@ func newStatsCmd(a *app) *cobra.Command {
 	}
 	f := c.Flags()
 	f.StringVar(&o.filter, "filter", "", "MLflow `FILTER` string, e.g. \"tag.env = 'prod'\"")
-	f.StringVar(&o.groupBy, "group-by", "", "group by `KEY`: name, tag.KEY, metadata.KEY, span_type, minute, hour or day")
+	f.StringVar(&o.groupBy, "group-by", "", "group by `KEY`: name, tag.KEY, metadata.KEY, span_type, model, minute, hour or day")
 	f.StringVar(&o.output, "output", "table", "output `FORMAT`: table, json or csv")
 	f.StringVar(&o.experiment, "experiment", "", "only traces of this `EXPERIMENT` (id or name)")
 	return c
@@ -130,6 +133,8 @@ func groupHeader(kind, groupBy string) string {
 		return "NAME"
 	case store.GroupSpanType:
 		return "SPAN TYPE"
+	case store.GroupModel:
+		return "MODEL"
 	case store.GroupMinute, store.GroupHour, store.GroupDay:
 		return strings.ToUpper(kind) + " (UTC)"
 	}

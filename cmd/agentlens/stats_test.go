@@ -16,7 +16,7 @@ import (
 
 // statsFixture is the fixture with four more "answer question" traces, so that its group
 // has percentiles to tell apart: durations 100ms, 200ms, 300ms (failed), 2s beside the 1.5s
-// of the first, two of them with tokens.
+// of the first, two of them with tokens, the 2s one naming its model.
 func statsFixture(t *testing.T) fixture {
 	t.Helper()
 	f := newFixture(t)
@@ -36,6 +36,7 @@ func statsFixture(t *testing.T) fixture {
 			tr.Info.State = tracedata.StateError
 		case 2000:
 			tr.Info.Metadata[spantypes.MetaTokenUsage] = `{"input_tokens":10,"output_tokens":5,"total_tokens":15}`
+			tr.Spans[0].Attributes[spantypes.KeyLLMModel] = `"gpt-4o"`
 		case 100:
 			tr.Info.Metadata[spantypes.MetaTokenUsage] = `{"input_tokens":1,"output_tokens":2,"total_tokens":3}`
 		}
@@ -112,6 +113,13 @@ func TestStatsTableForms(t *testing.T) {
 		"HOUR (UTC)            TRACES  ERRORS  ERROR RATE  P50    P95  P99  WITH TOKENS  INPUT  OUTPUT  TOTAL\n"+
 		"2025-03-14T09:00:00Z  5       1       20.0%       300ms  2s   2s   3            41     19      60\n", r.stdout)
 
+	// Only the 2s trace names a model; the other six have none.
+	r = f.run(t, 0, "", "traces", "stats", "--group-by", "model")
+	require.Equal(t, ""+
+		"MODEL   TRACES  ERRORS  ERROR RATE  P50    P95   P99   WITH TOKENS  INPUT  OUTPUT  TOTAL\n"+
+		"gpt-4o  1       0       0.0%        2s     2s    2s    1            10     5       15\n"+
+		"(none)  6       2       33.3%       250ms  3.2s  3.2s  3            36     21      57\n", r.stdout)
+
 	for _, out := range []string{"table", "json", "csv"} {
 		r = f.run(t, 0, "", "traces", "stats", "--group-by", "name", "--filter", "tag.env = 'nowhere'", "--output", out)
 		want := map[string]string{
@@ -129,7 +137,7 @@ func TestStatsUsageErrors(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{[]string{"--group-by", "week"}, `group-by "week": expected name, tag.KEY, metadata.KEY, span_type, minute, hour or day`},
+		{[]string{"--group-by", "week"}, `group-by "week": expected name, tag.KEY, metadata.KEY, span_type, model, minute, hour or day`},
 		{[]string{"--group-by", "tag."}, `a key must follow "tag."`},
 		{[]string{"--filter", "status = "}, "expected"},
 		{[]string{"--output", "xml"}, `--output "xml" is not table, json or csv`},
@@ -159,7 +167,7 @@ func TestStatsHelpExamples(t *testing.T) {
 		require.NotEqual(t, "no traces\n", r.stdout, line)
 		ran++
 	}
-	require.Equal(t, 6, ran)
+	require.Equal(t, 7, ran)
 }
 
 // shellWords splits a command line of words and single- or double-quoted strings.

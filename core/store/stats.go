@@ -25,6 +25,8 @@ type StatsOptions struct {
 	//	metadata.KEY   the value of a metadata entry
 	//	span_type      the types of the trace's spans: a trace counts once in the group of
 	//	               each span type it contains
+	//	model          the models its spans called (span attribute mlflow.llm.model): a
+	//	               trace counts once in the group of each model; reads the spans' JSON
 	//	minute, hour, day
 	//	               the UTC time bucket the trace started in
 	GroupBy string
@@ -72,6 +74,7 @@ const (
 	GroupTag      = "tag"
 	GroupMetadata = "metadata"
 	GroupSpanType = "span_type"
+	GroupModel    = "model"
 	GroupMinute   = "minute"
 	GroupHour     = "hour"
 	GroupDay      = "day"
@@ -108,6 +111,8 @@ func ParseGroupBy(groupBy string) (kind, key string, err error) {
 		return GroupName, "", nil
 	case "span_type", "span.type":
 		return GroupSpanType, "", nil
+	case "model":
+		return GroupModel, "", nil
 	case "minute":
 		return GroupMinute, "", nil
 	case "hour":
@@ -115,7 +120,7 @@ func ParseGroupBy(groupBy string) (kind, key string, err error) {
 	case "day":
 		return GroupDay, "", nil
 	}
-	return "", "", fmt.Errorf("agentlens: group-by %q: expected name, tag.KEY, metadata.KEY, span_type, minute, hour or day", groupBy)
+	return "", "", fmt.Errorf("agentlens: group-by %q: expected name, tag.KEY, metadata.KEY, span_type, model, minute, hour or day", groupBy)
 }
 
 var bucketWidth = map[string]int64{GroupMinute: 60_000, GroupHour: 3_600_000, GroupDay: 86_400_000}
@@ -207,6 +212,13 @@ func statsSQL(experiments []string, clauses []Clause, kind, key string) (string,
 	case GroupSpanType:
 		// A trace with spans of several types counts once in each type's group.
 		group, join, distinct = "gs.type", ` LEFT JOIN spans gs ON gs.trace_id = t.trace_id`, "DISTINCT "
+	case GroupModel:
+		// The distinct models of the trace's spans as a JSON array, one row each (a NULL
+		// row for none): the spans' JSON is read for the matching traces only.
+		group, join = "gm.value", ` LEFT JOIN json_each((SELECT json_group_array(DISTINCT `+attributeText("a.value")+
+			`) FROM trace_data td, json_each(td.spans) j, json_each(j.value, '$.attributes') a `+
+			`WHERE td.trace_id = t.trace_id AND a.key = ?)) gm`
+		b.args = append(b.args, spantypes.KeyLLMModel)
 	case GroupMinute, GroupHour, GroupDay:
 		w := strconv.FormatInt(bucketWidth[kind], 10)
 		// Floor division, so that a time before 1970 falls in the bucket it is in.

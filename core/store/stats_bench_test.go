@@ -13,7 +13,7 @@ import (
 
 // BenchmarkTraceStats computes the statistics of a store of 100k traces of 3 spans (built
 // once, in batches): 4 names, 4 envs, durations 0..999ms, one in 10 failed, three in four
-// with a token usage, one trace a second.
+// with a token usage, one of 3 models, one trace a second.
 func BenchmarkTraceStats(b *testing.B) {
 	const n = 100_000
 	st, err := store.Open(filepath.Join(b.TempDir(), "stats.db"))
@@ -31,6 +31,7 @@ func BenchmarkTraceStats(b *testing.B) {
 			t.Info.ExecutionTimeMS = int64(i * 7919 % 1000)
 			t.Info.Tags[spantypes.TagTraceName] = []string{"chat", "plan", "search", "answer"}[i%4]
 			t.Info.Tags["env"] = []string{"prod", "dev", "staging", "test"}[i/4%4]
+			t.Spans[1].Attributes[spantypes.KeyLLMModel] = []string{`"gpt-4o"`, `"gpt-4o-mini"`, `"claude-sonnet-4"`}[i%3]
 			if i%10 == 0 {
 				t.Info.State = tracedata.StateError
 			}
@@ -49,6 +50,7 @@ func BenchmarkTraceStats(b *testing.B) {
 		{GroupBy: "tag.env"},
 		{GroupBy: "span_type"},
 		{GroupBy: "hour"},
+		{GroupBy: "model"},
 		{GroupBy: "name", Filter: "tag.env = 'prod'"},
 		{GroupBy: "day", Filter: "execution_time_ms > 500 AND status = 'ERROR'"},
 	} {

@@ -234,7 +234,7 @@ func TestTraceStatsErrors(t *testing.T) {
 	_, err := st.TraceStats(ctx, store.StatsOptions{Filter: "status = "})
 	var fe *store.FilterError
 	require.True(t, errors.As(err, &fe), "%v", err)
-	for _, g := range []string{"week", "tag.", "metadata.", "span.name", "model"} {
+	for _, g := range []string{"week", "tag.", "metadata.", "span.name", "models"} {
 		_, err := st.TraceStats(ctx, store.StatsOptions{GroupBy: g})
 		require.Error(t, err, g)
 	}
@@ -253,9 +253,42 @@ func TestParseGroupBy(t *testing.T) {
 		" Hour ":             {"hour", ""},
 		"day":                {"day", ""},
 		"minute":             {"minute", ""},
+		"MODEL":              {"model", ""},
 	} {
 		kind, key, err := store.ParseGroupBy(in)
 		require.NoError(t, err, in)
 		require.Equal(t, want, [2]string{kind, key}, in)
 	}
+}
+
+func TestTraceStatsByModel(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "stats.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	ctx := context.Background()
+	withModels := func(tr *tracedata.Trace, models ...string) *tracedata.Trace {
+		for i, m := range models {
+			tr.Spans = append(tr.Spans, tracedata.Span{TraceID: tr.Info.TraceID, SpanID: fmt.Sprintf("%016x", 10+i),
+				ParentID: "0000000000000001", Name: "llm", Attributes: map[string]string{
+					spantypes.KeySpanType: `"CHAT_MODEL"`, spantypes.KeyLLMModel: `"` + m + `"`}})
+		}
+		return tr
+	}
+	require.NoError(t, st.ExportBatch(ctx, []*tracedata.Trace{
+		// Two calls of gpt-4o and one of gpt-4o-mini: the trace counts once in each.
+		withModels(statsTrace("tr-1", "a", 1000, 30, tracedata.StateOK, "", false), "gpt-4o", "gpt-4o-mini", "gpt-4o"),
+		withModels(statsTrace("tr-2", "a", 2000, 10, tracedata.StateError, "", false), "gpt-4o"),
+		statsTrace("tr-3", "a", 3000, 20, tracedata.StateOK, "", true),
+	}))
+	res, err := st.TraceStats(ctx, store.StatsOptions{GroupBy: "model"})
+	require.NoError(t, err)
+	require.Equal(t, []store.StatsGroup{
+		{Key: "gpt-4o", Traces: 2, Errors: 1, ErrorRate: 0.5, P50MS: 10, P95MS: 30, P99MS: 30},
+		{Key: "gpt-4o-mini", Traces: 1, P50MS: 30, P95MS: 30, P99MS: 30},
+		{Missing: true, Traces: 1, P50MS: 20, P95MS: 20, P99MS: 20},
+	}, res.Groups)
+	res, err = st.TraceStats(ctx, store.StatsOptions{GroupBy: "model", Filter: "status = 'OK'"})
+	require.NoError(t, err)
+	require.Len(t, res.Groups, 3)
+	require.Equal(t, int64(1), res.Groups[0].Traces)
 }
