@@ -54,9 +54,10 @@
 // # Statistics
 //
 // TraceStats counts the traces matching a filter, their errors, the p50, p95 and p99 of
-// their duration and their token sums, grouped by name, tag, metadata key, span type or UTC
-// time bucket, in one SQL query. Percentiles are exact, by the nearest-rank method; traces
-// without a token usage add nothing to the sums and are counted apart.
+// their duration and their token sums, grouped by name, tag, metadata key, span type, model
+// or UTC time bucket, in one SQL query. Percentiles are exact, by the nearest-rank method;
+// traces without a token usage add nothing to the sums and are counted apart. Grouping by
+// span type or model (span attribute mlflow.llm.model) counts a trace in each of its groups.
 //
 //	res, err := st.TraceStats(ctx, store.StatsOptions{Filter: "tag.env = 'prod'", GroupBy: "name"})
 //

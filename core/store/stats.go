@@ -48,7 +48,7 @@ type StatsGroup struct {
 	// group of an ungrouped call.
 	Key string
 	// Missing marks the group of the traces that have no value for the grouping (no name,
-	// no such tag or metadata key, no span).
+	// no such tag or metadata key, no span, no model).
 	Missing bool
 	// BucketStart is the start of a time bucket; zero for other groupings.
 	BucketStart time.Time
