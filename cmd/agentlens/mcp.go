@@ -3,11 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 
-	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
 
 	"github.com/agentlens/agentlens/internal/mcpserver"
@@ -37,14 +35,9 @@ writing tool. Configure the client with the command "agentlens mcp --store PATH"
 				return fmt.Errorf("no store at %s (set --store or AGENTLENS_STORE)", a.storePath)
 			}
 			srv := mcpserver.New(mcpserver.Options{StorePath: a.storePath, ReadOnly: readOnly})
-			return srv.Run(cmd.Context(), &mcp.IOTransport{Reader: io.NopCloser(a.stdin), Writer: nopWriteCloser{a.stdout}})
+			return srv.Run(cmd.Context(), mcpserver.PipeTransport(a.stdin, a.stdout))
 		}),
 	}
 	c.Flags().BoolVar(&readOnly, "read-only", false, "refuse every tool that writes to the store")
 	return c
 }
-
-// nopWriteCloser keeps the server from closing the command's stdout.
-type nopWriteCloser struct{ io.Writer }
-
-func (nopWriteCloser) Close() error { return nil }
