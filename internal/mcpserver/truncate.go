@@ -42,6 +42,12 @@ func truncateValue(v any, path []string, traceID, spanID string, maxBytes int) a
 			return x
 		}
 		cut := runeCut(x, maxBytes)
+		if cut == 0 { // a limit smaller than the first character keeps that character
+			_, cut = utf8.DecodeRuneInString(x)
+		}
+		if cut >= len(x) {
+			return x
+		}
 		return x[:cut] + marker(traceID, spanID, fieldPath(path), cut, len(x))
 	case map[string]any:
 		for k, c := range x {
@@ -111,16 +117,13 @@ func readSpanField(doc map[string]any, traceID, spanID, field string, offset, ma
 	if span == nil {
 		return spanField{}, fmt.Errorf("trace %s has no span %q", traceID, spanID)
 	}
-	if strings.Contains(field, "*") {
-		return spanField{}, fmt.Errorf("field %q: name one field, without \"*\"", field)
-	}
-	vals := tracefields.Extract(span, field)
-	if len(vals) != 1 {
+	val, found := lookupExact(span, tracefields.SplitPath(field))
+	if !found {
 		return spanField{}, fmt.Errorf("span %s has no field %q (its keys: %s)", spanID, field, strings.Join(tracefields.SortedKeys(span), ", "))
 	}
-	text, ok := vals[0].(string)
+	text, ok := val.(string)
 	if !ok {
-		b, err := json.Marshal(vals[0])
+		b, err := json.Marshal(val)
 		if err != nil {
 			return spanField{}, err
 		}
@@ -143,4 +146,28 @@ func readSpanField(doc map[string]any, traceID, spanID, field string, offset, ma
 		out.NextOffset = end
 	}
 	return out, nil
+}
+
+// lookupExact follows segs through v taking every segment literally ("*" is a key here,
+// not a wildcard: the markers name one field, whatever its key).
+func lookupExact(v any, segs []string) (any, bool) {
+	for _, seg := range segs {
+		switch x := v.(type) {
+		case map[string]any:
+			c, ok := x[seg]
+			if !ok {
+				return nil, false
+			}
+			v = c
+		case []any:
+			i, err := strconv.Atoi(seg)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil, false
+			}
+			v = x[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, len(segs) > 0
 }
