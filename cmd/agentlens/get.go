@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/agentlens/agentlens/internal/termtext"
+	"github.com/agentlens/agentlens/internal/tracefields"
 )
 
 func newGetCmd(a *app) *cobra.Command {
@@ -55,14 +56,14 @@ func (a *app) get(ctx context.Context, id, fields string) error {
 	if paths == nil {
 		b, err = json.MarshalIndent(t, "", "  ")
 	} else {
-		doc, derr := traceDoc(t)
+		doc, derr := tracefields.Doc(t)
 		if derr != nil {
 			return derr
 		}
 		if err := checkFieldPaths(doc, paths); err != nil {
 			return err
 		}
-		b, err = json.MarshalIndent(filterDoc(doc, paths), "", "  ")
+		b, err = json.MarshalIndent(tracefields.Filter(doc, paths), "", "  ")
 	}
 	if err != nil {
 		return err

@@ -113,6 +113,7 @@ file. agentlens ui serves a web UI over the store (and creates it, to receive OT
 		"the trace store, an existing `PATH`; $AGENTLENS_STORE when set (and not \"off\")")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	root.AddCommand(newTracesCmd(a), newUICmd(a))
+	root.AddCommand(newMCPCmd(a))
 	return root
 }
 
