@@ -17,9 +17,9 @@ func newMCPCmd(a *app) *cobra.Command {
 		Use:   "mcp",
 		Short: "Serve the store to coding agents over the Model Context Protocol (stdio)",
 		Long: `Serve the trace store over the Model Context Protocol on stdin/stdout, for a coding agent
-(an MCP client) to search, read, tag, assess and delete traces. Tools: search_traces,
-get_trace, set_trace_tag, log_feedback, delete_traces (which needs confirm: true and never
-deletes on an empty filter).
+(an MCP client) to search, read, summarize, tag, assess and delete traces. Tools:
+search_traces, get_trace, trace_stats, set_trace_tag, log_feedback, delete_traces (which
+needs confirm: true and never deletes on an empty filter).
 
 The store is opened read-only until a writing tool is called; --read-only refuses every
 writing tool. Configure the client with the command "agentlens mcp --store PATH".`,

@@ -61,7 +61,7 @@ func TestMCPBinaryListsTools(t *testing.T) {
 		names = append(names, tool.Name)
 		assert.Equal(t, "object", tool.InputSchema["type"], tool.Name)
 	}
-	assert.Equal(t, []string{"delete_traces", "get_trace", "log_feedback", "search_traces", "set_trace_tag"}, names)
+	assert.Equal(t, []string{"delete_traces", "get_trace", "log_feedback", "search_traces", "set_trace_tag", "trace_stats"}, names)
 }
 
 func TestMCPBinaryCallsATool(t *testing.T) {

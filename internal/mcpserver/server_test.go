@@ -167,12 +167,33 @@ func TestInitializeAndListTools(t *testing.T) {
 		}
 	}
 	// The SDK lists tools by name.
-	assert.Equal(t, []string{"delete_traces", "get_trace", "log_feedback", "search_traces", "set_trace_tag"}, names)
+	assert.Equal(t, []string{"delete_traces", "get_trace", "log_feedback", "search_traces", "set_trace_tag", "trace_stats"}, names)
 	assert.Equal(t, []any{"trace_id"}, schemas["get_trace"]["required"])
 	assert.Equal(t, []any{"trace_id", "key", "value"}, schemas["set_trace_tag"]["required"])
 	assert.Equal(t, []any{"trace_id", "name", "value"}, schemas["log_feedback"]["required"])
 	assert.Nil(t, schemas["delete_traces"]["required"])
 	assert.Equal(t, "boolean", schemas["delete_traces"]["properties"].(map[string]any)["confirm"].(map[string]any)["type"])
+}
+
+// trace_stats gives the store's figures: the fixture's three traces by name, and one error.
+func TestTraceStats(t *testing.T) {
+	f := newFixture(t)
+	_, cs := newSession(t, Options{StorePath: f.path})
+	got := callOK(t, cs, "trace_stats", map[string]any{"filter": "status = 'ERROR'"})
+	assert.Equal(t, `{"group_by":"","groups":[{"key":"","traces":1,"errors":1,"error_rate":1,"p50_ms":250,"p95_ms":250,"p99_ms":250,"traces_with_tokens":0,"input_tokens":0,"output_tokens":0,"total_tokens":0}]}`, got)
+	got = callOK(t, cs, "trace_stats", map[string]any{"group_by": "tag.env"})
+	var res statsOutput
+	require.NoError(t, json.Unmarshal([]byte(got), &res))
+	var keys []string
+	for _, g := range res.Groups {
+		keys = append(keys, g.Key)
+		assert.Equal(t, int64(1), g.Traces, g.Key)
+	}
+	assert.Equal(t, []string{"dev", "prod", "staging"}, keys)
+	assert.Contains(t, callErr(t, cs, "trace_stats", map[string]any{"group_by": "span.name"}), "group")
+	assert.Contains(t, callErr(t, cs, "trace_stats", map[string]any{"filter": "status ="}), "invalid filter")
+	got = callOK(t, cs, "trace_stats", map[string]any{"filter": "tag.env = 'none'"})
+	assert.Equal(t, `{"group_by":"","groups":[]}`, got)
 }
 
 func TestSearchTraces(t *testing.T) {

@@ -37,8 +37,14 @@ func (s *Server) addTools() {
 			"to read the rest; with span_id and field this returns that piece {text, offset, total_bytes, next_offset}.",
 		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true, IdempotentHint: true},
 	}, s.getTrace)
-	// trace_stats (issue 22 part 1: counts, error rate, latency percentiles and token sums
-	// over a filter, grouped) registers here once the store computes them.
+	mcp.AddTool(s.mcp, &mcp.Tool{
+		Name: "trace_stats",
+		Description: "Summarize the traces that match a filter: count, errors and error rate, exact (nearest-rank) " +
+			"p50/p95/p99 of their duration in ms, and token sums, computed in the store. Returns {group_by, groups: " +
+			"[{key, missing, traces, errors, error_rate, p50_ms, p95_ms, p99_ms, traces_with_tokens, input_tokens, " +
+			"output_tokens, total_tokens}]}; the group of traces without the key comes last (missing: true).",
+		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true, IdempotentHint: true},
+	}, s.traceStats)
 	mcp.AddTool(s.mcp, &mcp.Tool{
 		Name:        "set_trace_tag",
 		Description: "Set (or replace) a tag of a trace. Writes to the store.",
@@ -102,6 +108,51 @@ func (s *Server) searchTraces(ctx context.Context, _ *mcp.CallToolRequest, in se
 			return nil, nil, err
 		}
 		out.Traces = append(out.Traces, doc)
+	}
+	return nil, out, nil
+}
+
+type statsInput struct {
+	Filter  string `json:"filter,omitempty" jsonschema:"MLflow filter, as in search_traces; empty matches every trace"`
+	GroupBy string `json:"group_by,omitempty" jsonschema:"one of name, tag.KEY, metadata.KEY, span_type, model, minute, hour, day (UTC); empty for one group of every matching trace"`
+}
+
+type statsGroup struct {
+	Key              string  `json:"key"`
+	Missing          bool    `json:"missing,omitempty"`
+	Traces           int64   `json:"traces"`
+	Errors           int64   `json:"errors"`
+	ErrorRate        float64 `json:"error_rate"`
+	P50MS            int64   `json:"p50_ms"`
+	P95MS            int64   `json:"p95_ms"`
+	P99MS            int64   `json:"p99_ms"`
+	TracesWithTokens int64   `json:"traces_with_tokens"`
+	InputTokens      int64   `json:"input_tokens"`
+	OutputTokens     int64   `json:"output_tokens"`
+	TotalTokens      int64   `json:"total_tokens"`
+}
+
+type statsOutput struct {
+	GroupBy string       `json:"group_by"`
+	Groups  []statsGroup `json:"groups"`
+}
+
+func (s *Server) traceStats(ctx context.Context, _ *mcp.CallToolRequest, in statsInput) (*mcp.CallToolResult, any, error) {
+	st, err := s.readStore()
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := st.TraceStats(ctx, store.StatsOptions{Filter: in.Filter, GroupBy: in.GroupBy})
+	if err != nil {
+		return nil, nil, err
+	}
+	out := statsOutput{GroupBy: res.GroupBy, Groups: []statsGroup{}}
+	for _, g := range res.Groups {
+		out.Groups = append(out.Groups, statsGroup{
+			Key: g.Key, Missing: g.Missing, Traces: g.Traces, Errors: g.Errors, ErrorRate: g.ErrorRate,
+			P50MS: g.P50MS, P95MS: g.P95MS, P99MS: g.P99MS, TracesWithTokens: g.TracesWithTokens,
+			InputTokens: g.InputTokens, OutputTokens: g.OutputTokens, TotalTokens: g.TotalTokens,
+		})
 	}
 	return nil, out, nil
 }
