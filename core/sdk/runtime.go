@@ -168,7 +168,7 @@ func Override(opts ...Option) (restore func(), err error) {
 // it waits as long as the destinations take: a destination that keeps failing is retried
 // for up to RetryPolicy.MaxElapsed.
 func Flush(ctx context.Context) error {
-	ctx = orBackground(ctx)
+	ctx = live.OrBackground(ctx)
 	if err := waitRetired(ctx); err != nil {
 		return err
 	}
@@ -186,7 +186,7 @@ func Flush(ctx context.Context) error {
 // destination ignores ctx: the traces it leaves undelivered are counted in GetStats and the
 // error says how many. It returns ctx's error if ctx ends first.
 func Shutdown(ctx context.Context) error {
-	ctx = orBackground(ctx)
+	ctx = live.OrBackground(ctx)
 	rec := live.Install(nil)
 	var err error
 	if rec != nil {
@@ -197,14 +197,6 @@ func Shutdown(ctx context.Context) error {
 		shutDown.Store(rt)
 	}
 	return errors.Join(err, waitRetired(ctx))
-}
-
-// orBackground stands in context.Background for a nil ctx.
-func orBackground(ctx context.Context) context.Context {
-	if ctx == nil {
-		return context.Background()
-	}
-	return ctx
 }
 
 // shutDown is the configuration Shutdown ended last, whose counters GetStats returns while no

@@ -33,7 +33,7 @@ func FromContext(ctx context.Context) *Span {
 // span of ctx so that OpenTelemetry instrumentation below joins the same distributed trace.
 // A nil or no-op s suppresses tracing below.
 func ContextWith(ctx context.Context, s *Span) context.Context {
-	ctx = orBackground(ctx)
+	ctx = OrBackground(ctx)
 	if s == nil || s.rt == nil {
 		return context.WithValue(ctx, spanKey{}, noopSpan)
 	}
@@ -42,12 +42,12 @@ func ContextWith(ctx context.Context, s *Span) context.Context {
 
 // Suppress returns a context under which nothing is traced.
 func Suppress(ctx context.Context) context.Context {
-	return context.WithValue(orBackground(ctx), spanKey{}, noopSpan)
+	return context.WithValue(OrBackground(ctx), spanKey{}, noopSpan)
 }
 
-// orBackground returns ctx, or context.Background() for a nil ctx: as in OpenTelemetry, a
+// OrBackground returns ctx, or context.Background() for a nil ctx: as in OpenTelemetry, a
 // nil context is taken for an empty one rather than crashing code that works untraced.
-func orBackground(ctx context.Context) context.Context {
+func OrBackground(ctx context.Context) context.Context {
 	if ctx == nil {
 		return context.Background()
 	}

@@ -69,7 +69,7 @@ type StartConfig struct {
 // no-op span when nothing is recorded: recording is off, no SDK is installed, ctx is
 // suppressed, or a limit is reached.
 func Start(ctx context.Context, name string, cfg *StartConfig) (context.Context, *Span) {
-	ctx = orBackground(ctx)
+	ctx = OrBackground(ctx)
 	if disabled.Load() {
 		return ctx, noopSpan
 	}
@@ -89,7 +89,7 @@ func Start(ctx context.Context, name string, cfg *StartConfig) (context.Context,
 
 // StartChild starts a span under parent, whatever span ctx carries.
 func StartChild(ctx context.Context, parent *Span, name string, cfg *StartConfig) (context.Context, *Span) {
-	ctx = orBackground(ctx)
+	ctx = OrBackground(ctx)
 	if disabled.Load() || parent == nil || parent.rt == nil {
 		return ctx, noopSpan
 	}
