@@ -1,17 +1,17 @@
 package openai
 
 import (
-	"bytes"
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/agentlens/agentlens/internal/jsontext"
 )
 
 // Compressed response bodies: a caller that sets Accept-Encoding itself gets the body as
@@ -126,10 +126,8 @@ func (s *streamSink) writeDecoded(w io.Writer, at *time.Time) (ok bool, err erro
 // compactJSON returns JSON text without insignificant space, or text itself when it is not
 // JSON.
 func compactJSON(text string) string {
-	var b bytes.Buffer
-	b.Grow(len(text))
-	if json.Compact(&b, []byte(text)) != nil {
-		return text
+	if compact, ok := jsontext.Compact(text); ok {
+		return compact
 	}
-	return b.String()
+	return text
 }

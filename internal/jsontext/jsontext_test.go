@@ -1,6 +1,7 @@
 package jsontext
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -59,5 +60,86 @@ func TestMember(t *testing.T) {
 	}
 	if Member(obj, "x").Exists() || Member(gjson.Parse(`[1]`), "a").Exists() {
 		t.Error("Member found what is not there")
+	}
+}
+
+func TestCompactAgreesWithEncodingJSON(t *testing.T) {
+	cases := []string{
+		`{}`, ` 1 `, "{\n  \"a\": [1, 2,\t{\"b\" : null}],\r\n  \"c\": \"x y\\\" z \\\\\"\n}",
+		`"no space"`, `"\\"`, `["a\\", " b "]`, `{"a":1}`, "[\n]", `"é \u2028"`,
+		`{`, `{"a" 1}`, "\"a\nb\"", ``,
+	}
+	for _, c := range cases {
+		got, ok := Compact(c)
+		var want bytes.Buffer
+		wantOK := json.Compact(&want, []byte(c)) == nil
+		if ok != wantOK || (ok && got != want.String()) {
+			t.Errorf("Compact(%q) = %q, %v; encoding/json gives %q, %v", c, got, ok, want.String(), wantOK)
+		}
+	}
+}
+
+func TestCompactKeepsCompactText(t *testing.T) {
+	s := `{"a":[1,"x y"]}`
+	if n := testing.AllocsPerRun(100, func() { _, _ = Compact(s) }); n != 0 {
+		t.Errorf("compact text costs %v allocations, want 0", n)
+	}
+}
+
+func FuzzCompact(f *testing.F) {
+	for _, s := range []string{"{\n \"a\" : [1, \"x \\\" y\"]\n}", `"\\"`, ` 1 `, `{`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := Compact(s)
+		var want bytes.Buffer
+		wantOK := json.Compact(&want, []byte(s)) == nil
+		if ok != wantOK || (ok && got != want.String()) {
+			t.Fatalf("Compact(%q) = %q, %v; encoding/json gives %q, %v", s, got, ok, want.String(), wantOK)
+		}
+	})
+}
+
+func TestValidRemembersByIdentityOnly(t *testing.T) {
+	good := `{"text":"` + strings.Repeat("a", 200) + `"}`
+	bad := `{"text":"` + strings.Repeat("a", 200) + `" }x` // another text, not JSON
+	bad = bad[:len(good)-1] + "x"                          // the same length as good
+	for range 2 {                                          // checked, then remembered
+		if !Valid(good) {
+			t.Fatal("valid text reported invalid")
+		}
+	}
+	if Valid(bad) {
+		t.Error("invalid text of a remembered text's length reported valid")
+	}
+	if Valid(good[:len(good)-1]) {
+		t.Error("a prefix of a remembered text (same address) reported valid")
+	}
+	compact, ok := Compact("{\n  \"text\": \"" + strings.Repeat("b", 200) + "\"\n}")
+	if !ok || !Valid(compact) || compact != `{"text":"`+strings.Repeat("b", 200)+`"}` {
+		t.Errorf("Compact = %q, %v", compact, ok)
+	}
+}
+
+func TestValidConcurrent(t *testing.T) {
+	texts := make([]string, 32)
+	for i := range texts {
+		texts[i] = `["` + strings.Repeat(string(rune('a'+i%26)), 150+i) + `"]`
+	}
+	done := make(chan bool)
+	for g := 0; g < 4; g++ {
+		go func() {
+			ok := true
+			for n := 0; n < 2000; n++ {
+				s := texts[(n*7+g)%len(texts)]
+				ok = ok && Valid(s) && !Valid(s[:len(s)-1])
+			}
+			done <- ok
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if !<-done {
+			t.Error("a goroutine got a wrong answer")
+		}
 	}
 }

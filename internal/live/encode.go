@@ -1,12 +1,11 @@
 package live
 
 import (
-	"bytes"
-	"encoding/json"
 	"strings"
 	"sync"
 
 	"github.com/agentlens/agentlens/internal/jsonenc"
+	"github.com/agentlens/agentlens/internal/jsontext"
 )
 
 // encode returns the JSON text of v, capped at the configured payload size.
@@ -39,12 +38,10 @@ func compactPretty(js string) string {
 	if strings.IndexByte(js, '\n') < 0 && strings.IndexByte(js, '\r') < 0 && strings.IndexByte(js, '\t') < 0 {
 		return js
 	}
-	var b bytes.Buffer
-	b.Grow(len(js))
-	if err := json.Compact(&b, []byte(js)); err != nil {
-		return jsonenc.String(js)
+	if compact, ok := jsontext.Compact(js); ok {
+		return compact
 	}
-	return b.String()
+	return jsonenc.String(js)
 }
 
 func (rt *Runtime) capJSON(js string) string {
