@@ -11,8 +11,9 @@
 //     extract_fields (MLflow's dot paths, as "agentlens traces list --extract-fields").
 //   - get_trace: one trace as MLflow's JSON, optionally reduced to extract_fields; with
 //     span_id and field, one piece of a span's field from offset.
-//   - trace_stats: count, errors, exact p50/p95/p99 and token sums over a filter, grouped by
-//     name, tag.KEY, metadata.KEY, span_type, model or a time bucket (store.TraceStats).
+//   - trace_stats: count, errors, exact p50/p95/p99, token sums and cost sums (US dollars)
+//     over a filter, grouped by name, tag.KEY, metadata.KEY, span_type, model or a time
+//     bucket (store.TraceStats).
 //   - set_trace_tag, log_feedback: write a tag or a feedback assessment.
 //   - delete_traces: by trace_ids or a non-empty filter, and only with confirm: true;
 //     without it the tool deletes nothing and reports how many traces match.

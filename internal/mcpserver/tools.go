@@ -40,9 +40,11 @@ func (s *Server) addTools() {
 	mcp.AddTool(s.mcp, &mcp.Tool{
 		Name: "trace_stats",
 		Description: "Summarize the traces that match a filter: count, errors and error rate, exact (nearest-rank) " +
-			"p50/p95/p99 of their duration in ms, and token sums, computed in the store. Returns {group_by, groups: " +
-			"[{key, missing, traces, errors, error_rate, p50_ms, p95_ms, p99_ms, traces_with_tokens, input_tokens, " +
-			"output_tokens, total_tokens}]}; the group of traces without the key comes last (missing: true).",
+			"p50/p95/p99 of their duration in ms, token sums and cost sums in US dollars, computed in the store. " +
+			"Returns {group_by, groups: [{key, missing, traces, errors, error_rate, p50_ms, p95_ms, p99_ms, " +
+			"traces_with_tokens, input_tokens, output_tokens, total_tokens, traces_with_cost, input_cost, output_cost, " +
+			"total_cost}]}; the sums cover the traces_with_tokens / traces_with_cost that record them; the group of " +
+			"traces without the key comes last (missing: true).",
 		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true, IdempotentHint: true},
 	}, s.traceStats)
 	mcp.AddTool(s.mcp, &mcp.Tool{
@@ -130,6 +132,10 @@ type statsGroup struct {
 	InputTokens      int64   `json:"input_tokens"`
 	OutputTokens     int64   `json:"output_tokens"`
 	TotalTokens      int64   `json:"total_tokens"`
+	TracesWithCost   int64   `json:"traces_with_cost"`
+	InputCost        float64 `json:"input_cost"`
+	OutputCost       float64 `json:"output_cost"`
+	TotalCost        float64 `json:"total_cost"`
 }
 
 type statsOutput struct {
@@ -152,6 +158,7 @@ func (s *Server) traceStats(ctx context.Context, _ *mcp.CallToolRequest, in stat
 			Key: g.Key, Missing: g.Missing, Traces: g.Traces, Errors: g.Errors, ErrorRate: g.ErrorRate,
 			P50MS: g.P50MS, P95MS: g.P95MS, P99MS: g.P99MS, TracesWithTokens: g.TracesWithTokens,
 			InputTokens: g.InputTokens, OutputTokens: g.OutputTokens, TotalTokens: g.TotalTokens,
+			TracesWithCost: g.TracesWithCost, InputCost: g.InputCost, OutputCost: g.OutputCost, TotalCost: g.TotalCost,
 		})
 	}
 	return nil, out, nil
