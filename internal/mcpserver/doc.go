@@ -27,7 +27,11 @@
 // Every string of a span longer than Options.MaxChars bytes (DefaultMaxChars) is cut on a
 // character boundary and ends with a marker beginning "…[truncated by agentlens: " that
 // names the get_trace arguments (trace_id, span_id, field, offset) returning the rest;
-// each piece carries next_offset until the last.
+// each piece carries next_offset until the last. A span with more than Options.MaxEvents
+// events (DefaultMaxEvents; a streamed call has one per chunk) keeps the first and the last
+// half of them, so that an exception recorded at its end stays in view; a marker event
+// between them names the get_trace call that reads the events' JSON from the first one left
+// out (field "events" and its byte offset), and field "events.N" reads event N alone.
 //
 // # Store access
 //

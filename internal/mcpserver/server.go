@@ -19,6 +19,10 @@ const Version = "0.1.0"
 // before it truncates the string with a marker.
 const DefaultMaxChars = 2000
 
+// DefaultMaxEvents is how many events of one span get_trace returns before it leaves out
+// the middle ones with a marker.
+const DefaultMaxEvents = 20
+
 // Options configure a Server.
 type Options struct {
 	// StorePath is the trace store, an existing SQLite file.
@@ -28,6 +32,9 @@ type Options struct {
 	// MaxChars caps each string of a span payload in get_trace results; DefaultMaxChars
 	// when <= 0.
 	MaxChars int
+	// MaxEvents caps the events of each span in get_trace results; DefaultMaxEvents when
+	// <= 0.
+	MaxEvents int
 }
 
 // Server serves the agentlens tools over MCP. It opens the store lazily: read-only for the
@@ -46,6 +53,9 @@ type Server struct {
 func New(opts Options) *Server {
 	if opts.MaxChars <= 0 {
 		opts.MaxChars = DefaultMaxChars
+	}
+	if opts.MaxEvents <= 0 {
+		opts.MaxEvents = DefaultMaxEvents
 	}
 	s := &Server{opts: opts}
 	s.mcp = mcp.NewServer(&mcp.Implementation{Name: "agentlens", Title: "agentlens traces", Version: Version},

@@ -34,7 +34,9 @@ func (s *Server) addTools() {
 		Name: "get_trace",
 		Description: "Read one trace as MLflow's JSON ({info, data: {spans}}). Span strings longer than the limit are cut " +
 			"and end with a marker \"" + truncMarker + "...]\" that gives the span_id, field and offset to pass back here " +
-			"to read the rest; with span_id and field this returns that piece {text, offset, total_bytes, next_offset}.",
+			"to read the rest; with span_id and field this returns that piece {text, offset, total_bytes, next_offset}. " +
+			"A span with more events than the limit keeps its first and last ones, with a marker event between them " +
+			"that names the call reading the others (field events, from an offset; or events.N for one event).",
 		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true, IdempotentHint: true},
 	}, s.getTrace)
 	mcp.AddTool(s.mcp, &mcp.Tool{
@@ -171,6 +173,7 @@ type getInput struct {
 	Field         string   "json:\"field,omitempty\" jsonschema:\"with span_id: the field's dot path inside the span, e.g. attributes.`mlflow.spanInputs`\""
 	Offset        int      `json:"offset,omitempty" jsonschema:"with span_id and field: the byte offset to read from (a marker's offset, or the previous next_offset)"`
 	MaxChars      int      `json:"max_chars,omitempty" jsonschema:"the longest string (in bytes) returned before it is cut; default the server's limit (2000)"`
+	MaxEvents     int      `json:"max_events,omitempty" jsonschema:"the most events of one span returned before the middle ones are left out; default the server's limit (20)"`
 }
 
 func (s *Server) getTrace(ctx context.Context, _ *mcp.CallToolRequest, in getInput) (*mcp.CallToolResult, any, error) {
@@ -186,12 +189,18 @@ func (s *Server) getTrace(ctx context.Context, _ *mcp.CallToolRequest, in getInp
 	if in.MaxChars < 0 {
 		return nil, nil, fmt.Errorf("max_chars %d is negative", in.MaxChars)
 	}
+	if in.MaxEvents < 0 {
+		return nil, nil, fmt.Errorf("max_events %d is negative", in.MaxEvents)
+	}
 	if err := checkPaths(in.ExtractFields); err != nil {
 		return nil, nil, err
 	}
-	maxBytes := s.opts.MaxChars
+	maxBytes, maxEvents := s.opts.MaxChars, s.opts.MaxEvents
 	if in.MaxChars > 0 {
 		maxBytes = in.MaxChars
+	}
+	if in.MaxEvents > 0 {
+		maxEvents = in.MaxEvents
 	}
 	st, err := s.readStore()
 	if err != nil {
@@ -212,7 +221,7 @@ func (s *Server) getTrace(ctx context.Context, _ *mcp.CallToolRequest, in getInp
 		}
 		return nil, piece, nil
 	}
-	doc, err := s.traceDocMax(ctx, st, in.TraceID, in.ExtractFields, true, maxBytes)
+	doc, err := s.traceDocMax(ctx, st, in.TraceID, in.ExtractFields, true, maxBytes, maxEvents)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -220,12 +229,13 @@ func (s *Server) getTrace(ctx context.Context, _ *mcp.CallToolRequest, in getInp
 }
 
 func (s *Server) traceDoc(ctx context.Context, st *store.Store, id string, paths []string, check bool) (map[string]any, error) {
-	return s.traceDocMax(ctx, st, id, paths, check, s.opts.MaxChars)
+	return s.traceDocMax(ctx, st, id, paths, check, s.opts.MaxChars, s.opts.MaxEvents)
 }
 
-// traceDocMax reads a trace's JSON, cuts its long span strings and keeps paths (all when
-// nil); check reports paths without "*" the trace lacks, as MLflow does for the first trace.
-func (s *Server) traceDocMax(ctx context.Context, st *store.Store, id string, paths []string, check bool, maxBytes int) (map[string]any, error) {
+// traceDocMax reads a trace's JSON, cuts its long span strings and event lists and keeps
+// paths (all when nil); check reports paths without "*" the trace lacks, as MLflow does for
+// the first trace.
+func (s *Server) traceDocMax(ctx context.Context, st *store.Store, id string, paths []string, check bool, maxBytes, maxEvents int) (map[string]any, error) {
 	t, err := st.GetTrace(ctx, id)
 	if err != nil {
 		return nil, err
@@ -241,7 +251,7 @@ func (s *Server) traceDocMax(ctx context.Context, st *store.Store, id string, pa
 		}
 	}
 	// Cut before filtering, so that every marker can name its span's id.
-	truncateSpans(doc, id, maxBytes)
+	truncateSpans(doc, id, maxBytes, maxEvents)
 	if paths != nil {
 		doc = tracefields.Filter(doc, paths)
 	}
