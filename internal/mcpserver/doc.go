@@ -20,7 +20,8 @@
 //
 // Results are compact JSON (the text content and the structured content of the result).
 // A failed call (a malformed filter, an unknown trace, a missing argument, a write under
-// ReadOnly) is a tool error: isError with the message, never the end of the server.
+// ReadOnly) is a tool error: isError with the message, never the end of the server. So is a
+// panic in a tool, and a result JSON cannot hold (a cost sum past float64's range).
 //
 // # Long payloads
 //

@@ -2,6 +2,7 @@ package mcpserver
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -29,7 +30,7 @@ func (s *Server) addTools() {
 			"Returns {traces: [TraceInfo in MLflow's JSON], next_page_token}; with extract_fields, each trace's whole JSON " +
 			"({info, data: {spans}}) reduced to those fields (long span strings cut, as get_trace does).",
 		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true, IdempotentHint: true},
-	}, s.searchTraces)
+	}, guard("search_traces", s.searchTraces))
 	mcp.AddTool(s.mcp, &mcp.Tool{
 		Name: "get_trace",
 		Description: "Read one trace as MLflow's JSON ({info, data: {spans}}). Span strings longer than the limit are cut " +
@@ -38,7 +39,7 @@ func (s *Server) addTools() {
 			"A span with more events than the limit keeps its first and last ones, with a marker event between them " +
 			"that names the call reading the others (field events, from an offset; or events.N for one event).",
 		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true, IdempotentHint: true},
-	}, s.getTrace)
+	}, guard("get_trace", s.getTrace))
 	mcp.AddTool(s.mcp, &mcp.Tool{
 		Name: "trace_stats",
 		Description: "Summarize the traces that match a filter: count, errors and error rate, exact (nearest-rank) " +
@@ -48,27 +49,49 @@ func (s *Server) addTools() {
 			"total_cost}]}; the sums cover the traces_with_tokens / traces_with_cost that record them; the group of " +
 			"traces without the key comes last (missing: true).",
 		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true, IdempotentHint: true},
-	}, s.traceStats)
+	}, guard("trace_stats", s.traceStats))
 	mcp.AddTool(s.mcp, &mcp.Tool{
 		Name:        "set_trace_tag",
 		Description: "Set (or replace) a tag of a trace. Writes to the store.",
 		Annotations: &mcp.ToolAnnotations{IdempotentHint: true, DestructiveHint: ptr(false)},
-	}, s.setTraceTag)
+	}, guard("set_trace_tag", s.setTraceTag))
 	mcp.AddTool(s.mcp, &mcp.Tool{
 		Name: "log_feedback",
 		Description: "Attach a feedback assessment (a named judgement such as correctness=true or relevance=0.8) to a " +
 			"trace or one of its spans, as mlflow.log_feedback does. Writes to the store; returns the assessment.",
 		Annotations: &mcp.ToolAnnotations{DestructiveHint: ptr(false)},
-	}, s.logFeedback)
+	}, guard("log_feedback", s.logFeedback))
 	mcp.AddTool(s.mcp, &mcp.Tool{
 		Name: "delete_traces",
 		Description: "Delete traces, named by trace_ids or matched by a non-empty filter (never all traces). " +
 			"Without confirm: true it deletes nothing and reports how many traces it would delete.",
 		Annotations: &mcp.ToolAnnotations{DestructiveHint: ptr(true)},
-	}, s.deleteTraces)
+	}, guard("delete_traces", s.deleteTraces))
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// guard makes a handler's panic, and a result JSON cannot encode, tool errors: the SDK runs
+// handlers without recovering, so a panic would end the server, and it sends an encoding
+// failure as a protocol error.
+func guard[In any](tool string, h mcp.ToolHandlerFor[In, any]) mcp.ToolHandlerFor[In, any] {
+	return func(ctx context.Context, req *mcp.CallToolRequest, in In) (res *mcp.CallToolResult, out any, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				res, out, err = nil, nil, fmt.Errorf("%s failed: internal error: %v", tool, r)
+			}
+		}()
+		res, out, err = h(ctx, req, in)
+		if err != nil || out == nil {
+			return res, out, err
+		}
+		b, err := json.Marshal(out)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: the result cannot be sent as JSON: %w", tool, err)
+		}
+		return res, json.RawMessage(b), nil
+	}
+}
 
 type searchInput struct {
 	Filter        string   `json:"filter,omitempty" jsonschema:"MLflow filter, comparisons joined by AND, e.g. status = 'ERROR' AND execution_time_ms > 1000; keys: status, timestamp_ms, execution_time_ms, name, tag.KEY, metadata.KEY, span.name, span.type, span.status, span.attributes.KEY, trace.text, feedback.NAME, expectation.NAME; empty matches every trace"`
