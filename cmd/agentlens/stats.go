@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/agentlens/agentlens/core/store"
 	"github.com/agentlens/agentlens/internal/termtext"
+	"github.com/agentlens/agentlens/internal/treeview"
 )
 
 type statsOptions struct {
@@ -170,19 +170,9 @@ func writeStatsTable(w io.Writer, kind, groupBy string, res store.StatsResult) e
 		fmt.Fprintf(tw, "%d\t%d\t%.1f%%\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%s\n",
 			g.Traces, g.Errors, 100*g.ErrorRate, ms(g.P50MS), ms(g.P95MS), ms(g.P99MS),
 			g.TracesWithTokens, g.InputTokens, g.OutputTokens, g.TotalTokens,
-			g.TracesWithCost, dollars(g.InputCost), dollars(g.OutputCost), dollars(g.TotalCost))
+			g.TracesWithCost, treeview.Dollars(g.InputCost), treeview.Dollars(g.OutputCost), treeview.Dollars(g.TotalCost))
 	}
 	return tw.Flush()
-}
-
-// dollars renders a cost rounded to a millionth of a dollar, without trailing zeros:
-// "0.0075", "12.5", "0".
-func dollars(v float64) string {
-	r := math.Round(v*1e6) / 1e6
-	if r == 0 || math.IsNaN(r) {
-		r = 0 // no "-0"
-	}
-	return strconv.FormatFloat(r, 'f', -1, 64)
 }
 
 // fullDollars renders a cost as stored, in decimal notation.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/agentlens/agentlens/core/store"
 	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/internal/treeview"
 	"github.com/agentlens/agentlens/spantypes"
 )
 
@@ -201,7 +202,7 @@ func TestDollars(t *testing.T) {
 		0: "0", 0.0075: "0.0075", 12.5: "12.5", 0.0000046: "0.000005", 0.0000004: "0", -0.0000004: "0",
 		0.30000000000000004: "0.3", 1234.5678915: "1234.567892",
 	} {
-		require.Equal(t, want, dollars(v), "%v", v)
+		require.Equal(t, want, treeview.Dollars(v), "%v", v)
 	}
 	require.Equal(t, "0.0000046", fullDollars(0.0000046))
 	require.Equal(t, "0.30000000000000004", fullDollars(0.30000000000000004))
