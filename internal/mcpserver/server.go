@@ -66,8 +66,9 @@ func New(opts Options) *Server {
 
 const instructions = `Tools over an agentlens trace store (MLflow Tracing traces of Go agent programs).
 search_traces finds traces with MLflow's filter grammar; get_trace reads one (long span
-payloads are cut, with a marker that says how to read the rest); set_trace_tag, log_feedback
-and delete_traces write to the store (delete_traces needs confirm: true).`
+payloads are cut, with a marker that says how to read the rest); trace_stats counts traces,
+errors, latency percentiles, tokens and cost by group; set_trace_tag, log_feedback and
+delete_traces write to the store (delete_traces needs confirm: true).`
 
 // MCP returns the underlying SDK server, to Run or Connect on a transport.
 func (s *Server) MCP() *mcp.Server { return s.mcp }
