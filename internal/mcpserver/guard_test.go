@@ -2,6 +2,7 @@ package mcpserver
 
 import (
 	"context"
+	"errors"
 	"math"
 	"testing"
 
@@ -21,16 +22,14 @@ func TestPanicIsAToolError(t *testing.T) {
 	srv := New(Options{StorePath: f.path})
 	mcp.AddTool(srv.MCP(), &mcp.Tool{Name: "boom", Description: "panics"},
 		guard("boom", func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
-			var m map[string]int
-			m["x"] = 1 // a nil map: a runtime panic, as a bug would make
-			return nil, nil, nil
+			panic(errors.New("kaboom"))
 		}))
 	mcp.AddTool(srv.MCP(), &mcp.Tool{Name: "inf", Description: "returns what JSON cannot hold"},
 		guard("inf", func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
 			return nil, map[string]float64{"x": math.Inf(1)}, nil
 		}))
 	cs := connect(t, srv)
-	assert.Equal(t, "boom failed: internal error: assignment to entry in nil map", callErr(t, cs, "boom", map[string]any{}))
+	assert.Equal(t, "boom failed: internal error: kaboom", callErr(t, cs, "boom", map[string]any{}))
 	assert.Equal(t, "inf: the result cannot be sent as JSON: json: unsupported value: +Inf", callErr(t, cs, "inf", map[string]any{}))
 	assert.Contains(t, callOK(t, cs, "trace_stats", map[string]any{"group_by": "name"}), `"key":"answer question"`)
 }
