@@ -9,6 +9,8 @@ import (
 type (
 	// TokenUsage counts the tokens of a model call.
 	TokenUsage = tracedata.TokenUsage
+	// Cost is what a model call cost, in US dollars.
+	Cost = tracedata.Cost
 	// SpanQuery selects spans of a finished trace; see tracedata.Trace.SearchSpans.
 	SpanQuery = tracedata.SpanQuery
 	// StatusCode is a span status code.
@@ -67,6 +69,14 @@ func (s *Span) SetSpanType(spanType string) { s.rec().SetSpanType(spanType) }
 // SetTokenUsage records the token usage of a model call, as mlflow.chat.tokenUsage and as the
 // GenAI usage keys. A zero TotalTokens is filled in as input + output.
 func (s *Span) SetTokenUsage(u TokenUsage) { s.rec().SetTokenUsage(u) }
+
+// SetCost records what a model call cost, in US dollars, as mlflow.llm.cost
+// ({"input_cost","output_cost","total_cost"}), as MLflow records it. A zero TotalCost is
+// filled in as input + output; NaN and infinities are recorded as 0. Set it when the
+// provider reports the cost, or leave it to the SDK, which prices model spans that have a
+// model and a token usage from the table given to sdk.WithModelPrices; a cost set here is
+// kept. The trace's cost (metadata mlflow.trace.cost) sums its spans' costs.
+func (s *Span) SetCost(c Cost) { s.rec().SetCost(c) }
 
 // SetChatTools records the tools offered to a chat model (OpenAI's tool shape).
 func (s *Span) SetChatTools(tools any) { s.rec().SetChatTools(tools) }

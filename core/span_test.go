@@ -178,6 +178,7 @@ func TestSpanFromContextNeverNil(t *testing.T) {
 	s.SetOutputs(2)
 	s.SetAttribute("a", 1)
 	s.SetTokenUsage(core.TokenUsage{InputTokens: 1})
+	s.SetCost(core.Cost{InputCost: 1})
 	s.RecordError(errors.New("x"))
 	s.AddEvent("e", nil)
 	s.End()

@@ -24,6 +24,9 @@ const (
 	KeyLLMModel = "mlflow.llm.model"
 	// KeyLLMProvider holds the provider of a model span (for example "openai").
 	KeyLLMProvider = "mlflow.llm.provider"
+	// KeyLLMCost holds the cost of a model call in US dollars,
+	// {"input_cost","output_cost","total_cost"} (numbers), as MLflow records it.
+	KeyLLMCost = "mlflow.llm.cost"
 )
 
 // agentlens keys for what MLflow and the GenAI conventions have no key for.
@@ -85,6 +88,9 @@ const (
 	MetaTraceOutputs = "mlflow.traceOutputs"
 	// MetaTokenUsage holds the trace's aggregated token usage as JSON.
 	MetaTokenUsage = "mlflow.trace.tokenUsage"
+	// MetaCost holds the trace's aggregated cost in US dollars as JSON
+	// ({"input_cost","output_cost","total_cost"}), summed as the token usage is.
+	MetaCost = "mlflow.trace.cost"
 	// MetaSession holds the session id of the request the trace records.
 	MetaSession = "mlflow.trace.session"
 	// MetaUser holds the user id of the request the trace records.

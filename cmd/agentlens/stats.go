@@ -15,6 +15,7 @@ import (
 
 	"github.com/agentlens/agentlens/core/store"
 	"github.com/agentlens/agentlens/internal/termtext"
+	"github.com/agentlens/agentlens/internal/treeview"
 )
 
 type statsOptions struct {
@@ -26,8 +27,8 @@ type statsOptions struct {
 
 const statsLong = `Summarize the traces that match --filter (the grammar of traces list --filter): the
 number of traces, of failed ones (state ERROR) and their rate, the p50, p95 and p99 of
-their duration, and their input, output and total tokens. The store computes them in one
-SQL query; no trace is loaded.
+their duration, their input, output and total tokens, and their input, output and total
+cost in US dollars. The store computes them in one SQL query; no trace is loaded.
 
 --group-by splits the traces into groups, one row each, ordered by key (the traces
 without the key last, as "(none)"):
@@ -37,7 +38,8 @@ without the key last, as "(none)"):
   span_type     the types of the trace's spans: a trace counts once in the group of
                 each span type it contains
   model         the models its spans called (span attribute mlflow.llm.model): a trace
-                counts once in the group of each; this reads every matching trace's spans
+                counts once, with all its tokens and cost, in the group of each; this
+                reads every matching trace's spans
   minute, hour, day
                 the time bucket the trace started in, UTC
 
@@ -45,11 +47,15 @@ Percentiles are exact, by the nearest-rank method: the p-th percentile of a grou
 traces is the duration at position ceil(p*n/100) of the group sorted by duration, a
 duration some trace of the group took. Tokens are read from each trace's token usage
 (metadata mlflow.trace.tokenUsage); WITH TOKENS counts the traces that have one, and the
-others add nothing to the sums. No matching trace prints "no traces".
+others add nothing to the sums. Cost is read from each trace's cost (metadata
+mlflow.trace.cost, US dollars) the same way, counted by WITH COST; the table rounds it to
+a millionth of a dollar. A trace has a cost when its program records one: a span's
+SetCost, or the SDK's price table (sdk.WithModelPrices), which prices model calls from
+their tokens. No matching trace prints "no traces".
 
 --output json prints {"group_by": "...", "groups": [...]} with durations in
-milliseconds; --output csv prints the same columns as the table, durations in
-milliseconds and the error rate as a fraction.`
+milliseconds and costs unrounded; --output csv prints the same columns as the table,
+durations in milliseconds, the error rate as a fraction and costs unrounded.`
 
 // The commands below are run by the tests against a real store: keep them valid.
 const statsExample = `  agentlens traces stats
@@ -64,7 +70,7 @@ func newStatsCmd(a *app) *cobra.Command {
 	var o statsOptions
 	c := &cobra.Command{
 		Use:     "stats",
-		Short:   "Count traces and errors, latency percentiles and tokens, by group",
+		Short:   "Count traces and errors, latency percentiles, tokens and cost, by group",
 		Long:    statsLong,
 		Example: statsExample,
 		Args:    exactArgs(0, "no arguments"),
@@ -150,7 +156,7 @@ func groupKey(g *store.StatsGroup) string {
 
 func writeStatsTable(w io.Writer, kind, groupBy string, res store.StatsResult) error {
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
-	header := "TRACES\tERRORS\tERROR RATE\tP50\tP95\tP99\tWITH TOKENS\tINPUT\tOUTPUT\tTOTAL"
+	header := "TRACES\tERRORS\tERROR RATE\tP50\tP95\tP99\tWITH TOKENS\tINPUT\tOUTPUT\tTOTAL\tWITH COST\tINPUT $\tOUTPUT $\tTOTAL $"
 	if h := groupHeader(kind, groupBy); h != "" {
 		header = h + "\t" + header
 	}
@@ -161,12 +167,16 @@ func writeStatsTable(w io.Writer, kind, groupBy string, res store.StatsResult) e
 		if kind != store.GroupNone {
 			fmt.Fprintf(tw, "%s\t", groupKey(g))
 		}
-		fmt.Fprintf(tw, "%d\t%d\t%.1f%%\t%s\t%s\t%s\t%d\t%d\t%d\t%d\n",
+		fmt.Fprintf(tw, "%d\t%d\t%.1f%%\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%s\n",
 			g.Traces, g.Errors, 100*g.ErrorRate, ms(g.P50MS), ms(g.P95MS), ms(g.P99MS),
-			g.TracesWithTokens, g.InputTokens, g.OutputTokens, g.TotalTokens)
+			g.TracesWithTokens, g.InputTokens, g.OutputTokens, g.TotalTokens,
+			g.TracesWithCost, treeview.Dollars(g.InputCost), treeview.Dollars(g.OutputCost), treeview.Dollars(g.TotalCost))
 	}
 	return tw.Flush()
 }
+
+// fullDollars renders a cost as stored, in decimal notation.
+func fullDollars(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 type statsGroupJSON struct {
 	// Key is null for the group of the traces without the key, and absent without grouping.
@@ -182,6 +192,10 @@ type statsGroupJSON struct {
 	InputTokens      int64   `json:"input_tokens"`
 	OutputTokens     int64   `json:"output_tokens"`
 	TotalTokens      int64   `json:"total_tokens"`
+	TracesWithCost   int64   `json:"traces_with_cost"`
+	InputCost        float64 `json:"input_cost"`
+	OutputCost       float64 `json:"output_cost"`
+	TotalCost        float64 `json:"total_cost"`
 }
 
 func writeStatsJSON(w io.Writer, res store.StatsResult) error {
@@ -192,7 +206,8 @@ func writeStatsJSON(w io.Writer, res store.StatsResult) error {
 	for _, g := range res.Groups {
 		j := statsGroupJSON{Missing: g.Missing, Traces: g.Traces, Errors: g.Errors, ErrorRate: g.ErrorRate,
 			P50MS: g.P50MS, P95MS: g.P95MS, P99MS: g.P99MS, TracesWithTokens: g.TracesWithTokens,
-			InputTokens: g.InputTokens, OutputTokens: g.OutputTokens, TotalTokens: g.TotalTokens}
+			InputTokens: g.InputTokens, OutputTokens: g.OutputTokens, TotalTokens: g.TotalTokens,
+			TracesWithCost: g.TracesWithCost, InputCost: g.InputCost, OutputCost: g.OutputCost, TotalCost: g.TotalCost}
 		if res.GroupBy != "" && !g.Missing {
 			j.Key = &g.Key
 		}
@@ -213,7 +228,8 @@ func writeStatsJSON(w io.Writer, res store.StatsResult) error {
 func writeStatsCSV(w io.Writer, kind string, res store.StatsResult) error {
 	cw := csv.NewWriter(w)
 	header := []string{"traces", "errors", "error_rate", "p50_ms", "p95_ms", "p99_ms",
-		"traces_with_tokens", "input_tokens", "output_tokens", "total_tokens"}
+		"traces_with_tokens", "input_tokens", "output_tokens", "total_tokens",
+		"traces_with_cost", "input_cost", "output_cost", "total_cost"}
 	grouped := kind != store.GroupNone
 	if grouped {
 		header = append([]string{"key", "missing"}, header...)
@@ -225,7 +241,8 @@ func writeStatsCSV(w io.Writer, kind string, res store.StatsResult) error {
 	for _, g := range res.Groups {
 		row := []string{itoa(g.Traces), itoa(g.Errors), strconv.FormatFloat(g.ErrorRate, 'g', -1, 64),
 			itoa(g.P50MS), itoa(g.P95MS), itoa(g.P99MS),
-			itoa(g.TracesWithTokens), itoa(g.InputTokens), itoa(g.OutputTokens), itoa(g.TotalTokens)}
+			itoa(g.TracesWithTokens), itoa(g.InputTokens), itoa(g.OutputTokens), itoa(g.TotalTokens),
+			itoa(g.TracesWithCost), fullDollars(g.InputCost), fullDollars(g.OutputCost), fullDollars(g.TotalCost)}
 		if grouped {
 			row = append([]string{termtext.Clean(g.Key), strconv.FormatBool(g.Missing)}, row...)
 		}

@@ -11,12 +11,15 @@ import (
 
 	"github.com/agentlens/agentlens/core/store"
 	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/internal/treeview"
 	"github.com/agentlens/agentlens/spantypes"
 )
 
 // statsFixture is the fixture with four more "answer question" traces, so that its group
 // has percentiles to tell apart: durations 100ms, 200ms, 300ms (failed), 2s beside the 1.5s
-// of the first, two of them with tokens, the 2s one naming its model.
+// of the first, two of them with tokens, the 2s one naming its model. The 2s and 300ms
+// traces have a cost (binary fractions of a dollar, so that sums are exact); the 300ms
+// one's lacks its total, which counts as input + output.
 func statsFixture(t *testing.T) fixture {
 	t.Helper()
 	f := newFixture(t)
@@ -34,8 +37,10 @@ func statsFixture(t *testing.T) fixture {
 		switch ms {
 		case 300:
 			tr.Info.State = tracedata.StateError
+			tr.Info.Metadata[spantypes.MetaCost] = `{"input_cost":0.125,"output_cost":0.0625}`
 		case 2000:
 			tr.Info.Metadata[spantypes.MetaTokenUsage] = `{"input_tokens":10,"output_tokens":5,"total_tokens":15}`
+			tr.Info.Metadata[spantypes.MetaCost] = `{"input_cost":0.5,"output_cost":0.25,"total_cost":0.75}`
 			tr.Spans[0].Attributes[spantypes.KeyLLMModel] = `"gpt-4o"`
 		case 100:
 			tr.Info.Metadata[spantypes.MetaTokenUsage] = `{"input_tokens":1,"output_tokens":2,"total_tokens":3}`
@@ -49,12 +54,13 @@ func TestStatsGroupByName(t *testing.T) {
 	f := statsFixture(t)
 	r := f.run(t, 0, "", "traces", "stats", "--group-by", "name")
 	// answer question: durations 100 200 300 1500 2000ms; p50 is rank ceil(2.5) = 3, p95
-	// and p99 rank 5. The chat trace's name is shown escaped.
+	// and p99 rank 5. Its cost: $0.5 + $0.125 in, $0.25 + $0.0625 out, $0.75 + $0.1875 in
+	// all. The chat trace's name is shown escaped.
 	want := "" +
-		"NAME                     TRACES  ERRORS  ERROR RATE  P50    P95    P99    WITH TOKENS  INPUT  OUTPUT  TOTAL\n" +
-		"answer question          5       1       20.0%       300ms  2s     2s     3            41     19      60\n" +
-		`chat \x1b[31mred\x1b[0m  1       0       0.0%        3.2s   3.2s   3.2s   1            5      7       12` + "\n" +
-		"lookup weather           1       1       100.0%      250ms  250ms  250ms  0            0      0       0\n"
+		"NAME                     TRACES  ERRORS  ERROR RATE  P50    P95    P99    WITH TOKENS  INPUT  OUTPUT  TOTAL  WITH COST  INPUT $  OUTPUT $  TOTAL $\n" +
+		"answer question          5       1       20.0%       300ms  2s     2s     3            41     19      60     2          0.625    0.3125    0.9375\n" +
+		`chat \x1b[31mred\x1b[0m  1       0       0.0%        3.2s   3.2s   3.2s   1            5      7       12     0          0        0         0` + "\n" +
+		"lookup weather           1       1       100.0%      250ms  250ms  250ms  0            0      0       0      0          0        0         0\n"
 	require.Equal(t, want, r.stdout)
 	require.Empty(t, r.stderr)
 }
@@ -72,7 +78,8 @@ func TestStatsJSONAndCSV(t *testing.T) {
 	require.Equal(t, []statsGroupJSON{
 		{Key: str("dev"), Traces: 1, Errors: 1, ErrorRate: 1, P50MS: 250, P95MS: 250, P99MS: 250},
 		{Key: str("prod"), Traces: 5, Errors: 1, ErrorRate: 0.2, P50MS: 300, P95MS: 2000, P99MS: 2000,
-			TracesWithTokens: 3, InputTokens: 41, OutputTokens: 19, TotalTokens: 60},
+			TracesWithTokens: 3, InputTokens: 41, OutputTokens: 19, TotalTokens: 60,
+			TracesWithCost: 2, InputCost: 0.625, OutputCost: 0.3125, TotalCost: 0.9375},
 		{Key: str("staging"), Traces: 1, P50MS: 3200, P95MS: 3200, P99MS: 3200,
 			TracesWithTokens: 1, InputTokens: 5, OutputTokens: 7, TotalTokens: 12},
 	}, got.Groups)
@@ -80,52 +87,53 @@ func TestStatsJSONAndCSV(t *testing.T) {
 	// The traces without the session id form the missing group, last.
 	r = f.run(t, 0, "", "traces", "stats", "--group-by", "metadata."+spantypes.MetaSession, "--output", "csv")
 	require.Equal(t, ""+
-		"key,missing,traces,errors,error_rate,p50_ms,p95_ms,p99_ms,traces_with_tokens,input_tokens,output_tokens,total_tokens\n"+
-		"session-42,false,1,0,0,1500,1500,1500,1,30,12,42\n"+
-		",true,6,2,0.3333333333333333,250,3200,3200,3,16,14,30\n", r.stdout)
+		"key,missing,traces,errors,error_rate,p50_ms,p95_ms,p99_ms,traces_with_tokens,input_tokens,output_tokens,total_tokens,traces_with_cost,input_cost,output_cost,total_cost\n"+
+		"session-42,false,1,0,0,1500,1500,1500,1,30,12,42,0,0,0,0\n"+
+		",true,6,2,0.3333333333333333,250,3200,3200,3,16,14,30,2,0.625,0.3125,0.9375\n", r.stdout)
 
 	// Ungrouped: seven traces, durations 100 200 250 300 1500 2000 3200ms.
 	r = f.run(t, 0, "", "traces", "stats", "--output", "csv")
 	require.Equal(t, ""+
-		"traces,errors,error_rate,p50_ms,p95_ms,p99_ms,traces_with_tokens,input_tokens,output_tokens,total_tokens\n"+
-		"7,2,0.2857142857142857,300,3200,3200,4,46,26,72\n", r.stdout)
+		"traces,errors,error_rate,p50_ms,p95_ms,p99_ms,traces_with_tokens,input_tokens,output_tokens,total_tokens,traces_with_cost,input_cost,output_cost,total_cost\n"+
+		"7,2,0.2857142857142857,300,3200,3200,4,46,26,72,2,0.625,0.3125,0.9375\n", r.stdout)
 }
 
 func TestStatsTableForms(t *testing.T) {
 	f := statsFixture(t)
 	r := f.run(t, 0, "", "traces", "stats")
 	require.Equal(t, ""+
-		"TRACES  ERRORS  ERROR RATE  P50    P95   P99   WITH TOKENS  INPUT  OUTPUT  TOTAL\n"+
-		"7       2       28.6%       300ms  3.2s  3.2s  4            46     26      72\n", r.stdout)
+		"TRACES  ERRORS  ERROR RATE  P50    P95   P99   WITH TOKENS  INPUT  OUTPUT  TOTAL  WITH COST  INPUT $  OUTPUT $  TOTAL $\n"+
+		"7       2       28.6%       300ms  3.2s  3.2s  4            46     26      72     2          0.625    0.3125    0.9375\n", r.stdout)
 
 	// A trace counts in the group of each span type it has; the filter applies first.
 	r = f.run(t, 0, "", "traces", "stats", "--group-by", "span_type", "--filter", "tag.env != 'staging'")
 	require.Equal(t, ""+
-		"SPAN TYPE   TRACES  ERRORS  ERROR RATE  P50    P95    P99    WITH TOKENS  INPUT  OUTPUT  TOTAL\n"+
-		"AGENT       1       1       100.0%      250ms  250ms  250ms  0            0      0       0\n"+
-		"CHAIN       5       1       20.0%       300ms  2s     2s     3            41     19      60\n"+
-		"CHAT_MODEL  1       0       0.0%        1.5s   1.5s   1.5s   1            30     12      42\n"+
-		"RETRIEVER   1       0       0.0%        1.5s   1.5s   1.5s   1            30     12      42\n"+
-		"TOOL        1       1       100.0%      250ms  250ms  250ms  0            0      0       0\n", r.stdout)
+		"SPAN TYPE   TRACES  ERRORS  ERROR RATE  P50    P95    P99    WITH TOKENS  INPUT  OUTPUT  TOTAL  WITH COST  INPUT $  OUTPUT $  TOTAL $\n"+
+		"AGENT       1       1       100.0%      250ms  250ms  250ms  0            0      0       0      0          0        0         0\n"+
+		"CHAIN       5       1       20.0%       300ms  2s     2s     3            41     19      60     2          0.625    0.3125    0.9375\n"+
+		"CHAT_MODEL  1       0       0.0%        1.5s   1.5s   1.5s   1            30     12      42     0          0        0         0\n"+
+		"RETRIEVER   1       0       0.0%        1.5s   1.5s   1.5s   1            30     12      42     0          0        0         0\n"+
+		"TOOL        1       1       100.0%      250ms  250ms  250ms  0            0      0       0      0          0        0         0\n", r.stdout)
 
 	r = f.run(t, 0, "", "traces", "stats", "--group-by", "hour", "--filter", "name = 'answer question'")
 	require.Equal(t, ""+
-		"HOUR (UTC)            TRACES  ERRORS  ERROR RATE  P50    P95  P99  WITH TOKENS  INPUT  OUTPUT  TOTAL\n"+
-		"2025-03-14T09:00:00Z  5       1       20.0%       300ms  2s   2s   3            41     19      60\n", r.stdout)
+		"HOUR (UTC)            TRACES  ERRORS  ERROR RATE  P50    P95  P99  WITH TOKENS  INPUT  OUTPUT  TOTAL  WITH COST  INPUT $  OUTPUT $  TOTAL $\n"+
+		"2025-03-14T09:00:00Z  5       1       20.0%       300ms  2s   2s   3            41     19      60     2          0.625    0.3125    0.9375\n", r.stdout)
 
-	// Only the 2s trace names a model; the other six have none.
+	// Only the 2s trace names a model; the other six have none (the 300ms one's cost is
+	// theirs).
 	r = f.run(t, 0, "", "traces", "stats", "--group-by", "model")
 	require.Equal(t, ""+
-		"MODEL   TRACES  ERRORS  ERROR RATE  P50    P95   P99   WITH TOKENS  INPUT  OUTPUT  TOTAL\n"+
-		"gpt-4o  1       0       0.0%        2s     2s    2s    1            10     5       15\n"+
-		"(none)  6       2       33.3%       250ms  3.2s  3.2s  3            36     21      57\n", r.stdout)
+		"MODEL   TRACES  ERRORS  ERROR RATE  P50    P95   P99   WITH TOKENS  INPUT  OUTPUT  TOTAL  WITH COST  INPUT $  OUTPUT $  TOTAL $\n"+
+		"gpt-4o  1       0       0.0%        2s     2s    2s    1            10     5       15     1          0.5      0.25      0.75\n"+
+		"(none)  6       2       33.3%       250ms  3.2s  3.2s  3            36     21      57     1          0.125    0.0625    0.1875\n", r.stdout)
 
 	for _, out := range []string{"table", "json", "csv"} {
 		r = f.run(t, 0, "", "traces", "stats", "--group-by", "name", "--filter", "tag.env = 'nowhere'", "--output", out)
 		want := map[string]string{
 			"table": "no traces\n",
 			"json":  "{\n  \"group_by\": \"name\",\n  \"groups\": []\n}\n",
-			"csv":   "key,missing,traces,errors,error_rate,p50_ms,p95_ms,p99_ms,traces_with_tokens,input_tokens,output_tokens,total_tokens\n",
+			"csv":   "key,missing,traces,errors,error_rate,p50_ms,p95_ms,p99_ms,traces_with_tokens,input_tokens,output_tokens,total_tokens,traces_with_cost,input_cost,output_cost,total_cost\n",
 		}[out]
 		require.Equal(t, want, r.stdout, out)
 	}
@@ -186,4 +194,16 @@ func shellWords(t *testing.T, line string) []string {
 		line = rest
 	}
 	return out
+}
+
+// The table rounds costs to a millionth of a dollar; CSV and JSON keep them whole.
+func TestDollars(t *testing.T) {
+	for v, want := range map[float64]string{
+		0: "0", 0.0075: "0.0075", 12.5: "12.5", 0.0000046: "0.000005", 0.0000004: "0", -0.0000004: "0",
+		0.30000000000000004: "0.3", 1234.5678915: "1234.567892",
+	} {
+		require.Equal(t, want, treeview.Dollars(v), "%v", v)
+	}
+	require.Equal(t, "0.0000046", fullDollars(0.0000046))
+	require.Equal(t, "0.30000000000000004", fullDollars(0.30000000000000004))
 }

@@ -66,6 +66,11 @@ func (f *FinishedSpan) SetName(name string) { f.d.Name = name }
 // filled in as input + output.
 func (f *FinishedSpan) SetTokenUsage(u core.TokenUsage) { f.d.SetTokenUsage(u) }
 
+// SetCost records c, in US dollars, as mlflow.llm.cost; a zero total is filled in as
+// input + output. Adapters whose provider reports what a call cost record it here; the SDK
+// then keeps it instead of pricing the span from its own table.
+func (f *FinishedSpan) SetCost(c core.Cost) { f.d.SetCost(c) }
+
 // RecordException marks the span ERROR with "<typ>: <message>" and adds an exception event at
 // the span's end.
 func (f *FinishedSpan) RecordException(typ, message string) {

@@ -168,3 +168,32 @@ func TestCaptureContent(t *testing.T) {
 		})
 	}
 }
+
+// A cost an adapter records on the export goroutine (a provider that reports it) is what
+// the span keeps: the SDK's price table prices only spans without one.
+func TestOnExportCostIsKeptOverPrices(t *testing.T) {
+	rec := tracetest.Capture(t, sdk.WithModelPrices(map[string]sdk.ModelPrice{"gpt-4o": {InputPerMillion: 2.5, OutputPerMillion: 10}}))
+	ctx, root := core.StartSpan(context.Background(), "agent")
+	for _, name := range []string{"reported", "priced"} {
+		_, span := core.StartSpan(ctx, name, core.WithSpanType(spantypes.ChatModel),
+			core.WithAttributes(map[string]any{spantypes.KeyLLMModel: "gpt-4o"}))
+		reported := name == "reported"
+		instrument.OnExport(span, func(s *instrument.FinishedSpan) {
+			s.SetTokenUsage(core.TokenUsage{InputTokens: 1000, OutputTokens: 500})
+			if reported {
+				s.SetCost(core.Cost{InputCost: 0.5, OutputCost: 0.25})
+			}
+		})
+		span.End()
+	}
+	root.End()
+	tr := rec.LastTrace()
+	for name, want := range map[string]string{
+		"reported": `{"input_cost":0.5,"output_cost":0.25,"total_cost":0.75}`,
+		"priced":   `{"input_cost":0.0025,"output_cost":0.005,"total_cost":0.0075}`,
+	} {
+		if got := tr.SearchSpans(core.SpanQuery{Name: name})[0].Attributes[spantypes.KeyLLMCost]; got != want {
+			t.Errorf("%s: cost %s, want %s", name, got, want)
+		}
+	}
+}

@@ -27,6 +27,7 @@ func (rt *runtime) assemble(lt *live.Trace) (t *tracedata.Trace, err error) {
 	}()
 	spans, update := lt.Assemble()
 	t = &tracedata.Trace{Spans: spans}
+	rt.cfg.prices.price(t) // before redaction, whose hook sees the cost
 	if rt.cfg.redact != nil {
 		t.ExpandChunks() // the hook sees events as any other code does
 		for i := range t.Spans {
@@ -100,6 +101,10 @@ func (rt *runtime) fillInfo(t *tracedata.Trace, id string, up *live.Update) {
 	if u, ok := t.TokenUsage(); ok {
 		var buf [96]byte
 		info.Metadata[spantypes.MetaTokenUsage] = string(u.AppendJSON(buf[:0]))
+	}
+	if c, ok := t.Cost(); ok {
+		var buf [96]byte
+		info.Metadata[spantypes.MetaCost] = string(c.AppendJSON(buf[:0]))
 	}
 	info.Metadata[spantypes.MetaSizeStats] = sizeStats(t)
 }

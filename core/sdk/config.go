@@ -40,6 +40,7 @@ type config struct {
 	captureContent   bool
 	maxPayloadBytes  int
 	redact           func(*tracedata.Span)
+	prices           *priceTable // nil: no span is priced
 	experimentID     string
 	experimentName   string
 	storePath        string // "" when the local store is off
@@ -283,7 +284,7 @@ func (c *config) validate() error {
 	if c.maxSpansPerTrace <= 0 {
 		return fmt.Errorf("agentlens: max spans per trace %d must be positive", c.maxSpansPerTrace)
 	}
-	return nil
+	return c.prices.validate()
 }
 
 // settings is what the configuration fixes about recording.

@@ -34,6 +34,19 @@
 // they are counted (GetStats), logged at most once a minute per kind, and handed to the
 // WithErrorHandler function when there is one.
 //
+// # Cost
+//
+// A model span's cost is span attribute mlflow.llm.cost, {"input_cost","output_cost",
+// "total_cost"} in US dollars, and a trace's is metadata mlflow.trace.cost, the sum over its
+// spans (not below a span that has one, as for token usage), as MLflow records them. A
+// program or adapter that knows what a call cost sets it with core.Span.SetCost;
+// WithModelPrices prices the other model spans from the token usage and a table of dollars
+// per million tokens that the application gives. No table is built in: prices change.
+//
+//	sdk.Configure(sdk.WithModelPrices(map[string]sdk.ModelPrice{
+//		"gpt-4o-mini": {InputPerMillion: 0.15, OutputPerMillion: 0.60},
+//	}))
+//
 // # Without SQLite
 //
 // A program that sends its traces only elsewhere leaves SQLite out by building with

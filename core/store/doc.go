@@ -54,10 +54,12 @@
 // # Statistics
 //
 // TraceStats counts the traces matching a filter, their errors, the p50, p95 and p99 of
-// their duration and their token sums, grouped by name, tag, metadata key, span type, model
-// or UTC time bucket, in one SQL query. Percentiles are exact, by the nearest-rank method;
-// traces without a token usage add nothing to the sums and are counted apart. Grouping by
-// span type or model (span attribute mlflow.llm.model) counts a trace in each of its groups.
+// their duration, their token sums and their cost sums (US dollars, from metadata
+// mlflow.trace.cost), grouped by name, tag, metadata key, span type, model or UTC time
+// bucket, in one SQL query. Percentiles are exact, by the nearest-rank method; traces
+// without a token usage or a cost add nothing to those sums and are counted apart. Grouping
+// by span type or model (span attribute mlflow.llm.model) counts a trace, with all its
+// tokens and cost, in each of its groups.
 //
 //	res, err := st.TraceStats(ctx, store.StatsOptions{Filter: "tag.env = 'prod'", GroupBy: "name"})
 //

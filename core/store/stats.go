@@ -26,7 +26,8 @@ type StatsOptions struct {
 	//	span_type      the types of the trace's spans: a trace counts once in the group of
 	//	               each span type it contains
 	//	model          the models its spans called (span attribute mlflow.llm.model): a
-	//	               trace counts once in the group of each model; reads the spans' JSON
+	//	               trace counts once in the group of each model, with all its tokens
+	//	               and cost; reads the spans' JSON
 	//	minute, hour, day
 	//	               the UTC time bucket the trace started in
 	GroupBy string
@@ -65,6 +66,12 @@ type StatsGroup struct {
 	// trace without one adds nothing to them.
 	TracesWithTokens                       int64
 	InputTokens, OutputTokens, TotalTokens int64
+
+	// TracesWithCost counts the traces that carry a cost (metadata mlflow.trace.cost
+	// holding a JSON object, in US dollars); the sums are over those alone, as for tokens.
+	// Grouped by model, a trace's whole cost counts in each model's group, as its tokens do.
+	TracesWithCost                   int64
+	InputCost, OutputCost, TotalCost float64
 }
 
 // GroupBy kinds, as ParseGroupBy returns them.
@@ -127,7 +134,7 @@ var bucketWidth = map[string]int64{GroupMinute: 60_000, GroupHour: 3_600_000, Gr
 
 // TraceStats computes, in one SQL query over the store, the statistics of the traces that
 // match o.Filter (the grammar of SearchTraces), grouped by o.GroupBy: counts, errors,
-// latency percentiles and token sums. A malformed filter is a *FilterError; no matching
+// latency percentiles, token sums and cost sums. A malformed filter is a *FilterError; no matching
 // trace gives no group and no error.
 //
 // Percentiles are exact, by the nearest-rank method over the rows of the group: the p-th
@@ -164,7 +171,8 @@ func (s *Store) TraceStats(ctx context.Context, o StatsOptions) (StatsResult, er
 			p     [3]sql.NullInt64
 		)
 		if err := rows.Scan(&g, &group.Traces, &group.Errors, &p[0], &p[1], &p[2],
-			&group.TracesWithTokens, &group.InputTokens, &group.OutputTokens, &group.TotalTokens); err != nil {
+			&group.TracesWithTokens, &group.InputTokens, &group.OutputTokens, &group.TotalTokens,
+			&group.TracesWithCost, &group.InputCost, &group.OutputCost, &group.TotalCost); err != nil {
 			return StatsResult{}, fmt.Errorf("agentlens: store %s: stats: %w", s.path, err)
 		}
 		group.P50MS, group.P95MS, group.P99MS = p[0].Int64, p[1].Int64, p[2].Int64
@@ -224,11 +232,13 @@ func statsSQL(experiments []string, clauses []Clause, kind, key string) (string,
 		// Floor division, so that a time before 1970 falls in the bucket it is in.
 		group = `(t.timestamp_ms - ((t.timestamp_ms % ` + w + `) + ` + w + `) % ` + w + `)`
 	}
-	// A usage that is not a JSON object counts as none; CASE keeps json_type off invalid JSON.
+	// A usage or cost that is not a JSON object counts as none; CASE keeps json_type off
+	// invalid JSON.
 	b.sql.WriteString(`WITH m AS (SELECT ` + distinct + `t.trace_id, t.execution_time_ms AS ms, t.state = 'ERROR' AS err, ` +
-		group + ` AS g, CASE WHEN json_valid(u.value) THEN CASE WHEN json_type(u.value) = 'object' THEN u.value END END AS usage FROM traces t` +
-		join + ` LEFT JOIN trace_metadata u ON u.trace_id = t.trace_id AND u.key = ? WHERE 1`)
-	b.args = append(b.args, spantypes.MetaTokenUsage)
+		group + ` AS g, ` + jsonObject("u.value") + ` AS usage, ` + jsonObject("c.value") + ` AS cost FROM traces t` +
+		join + ` LEFT JOIN trace_metadata u ON u.trace_id = t.trace_id AND u.key = ?` +
+		` LEFT JOIN trace_metadata c ON c.trace_id = t.trace_id AND c.key = ? WHERE 1`)
+	b.args = append(b.args, spantypes.MetaTokenUsage, spantypes.MetaCost)
 	if len(experiments) > 0 {
 		b.sql.WriteString(` AND t.experiment_id IN (` + placeholders(len(experiments)) + `)`)
 		for _, e := range experiments {
@@ -239,7 +249,7 @@ func statsSQL(experiments []string, clauses []Clause, kind, key string) (string,
 		b.sql.WriteString(" AND ")
 		b.clause(c)
 	}
-	b.sql.WriteString(`), r AS (SELECT ms, err, g, usage, ` +
+	b.sql.WriteString(`), r AS (SELECT ms, err, g, usage, cost, ` +
 		`row_number() OVER (PARTITION BY g ORDER BY ms) AS rn, count(*) OVER (PARTITION BY g) AS n FROM m) ` +
 		`SELECT g, count(*), sum(err), ` +
 		nearestRank(50) + `, ` + nearestRank(95) + `, ` + nearestRank(99) + `, count(usage), ` +
@@ -247,9 +257,20 @@ func statsSQL(experiments []string, clauses []Clause, kind, key string) (string,
 		`coalesce(sum(CAST(json_extract(usage, '$.output_tokens') AS INTEGER)), 0), ` +
 		// A usage without a total counts its input and output.
 		`coalesce(sum(CAST(coalesce(json_extract(usage, '$.total_tokens'), ` +
-		`coalesce(json_extract(usage, '$.input_tokens'), 0) + coalesce(json_extract(usage, '$.output_tokens'), 0)) AS INTEGER)), 0) ` +
+		`coalesce(json_extract(usage, '$.input_tokens'), 0) + coalesce(json_extract(usage, '$.output_tokens'), 0)) AS INTEGER)), 0), ` +
+		`count(cost), ` +
+		`coalesce(sum(CAST(json_extract(cost, '$.input_cost') AS REAL)), 0.0), ` +
+		`coalesce(sum(CAST(json_extract(cost, '$.output_cost') AS REAL)), 0.0), ` +
+		// A cost without a total counts its input and output, as a usage does.
+		`coalesce(sum(CAST(coalesce(json_extract(cost, '$.total_cost'), ` +
+		`coalesce(json_extract(cost, '$.input_cost'), 0) + coalesce(json_extract(cost, '$.output_cost'), 0)) AS REAL)), 0.0) ` +
 		`FROM r GROUP BY g ORDER BY g IS NULL, g`)
 	return b.sql.String(), b.args
+}
+
+// jsonObject is the SQL of col when it holds a JSON object, else NULL.
+func jsonObject(col string) string {
+	return `CASE WHEN json_valid(` + col + `) THEN CASE WHEN json_type(` + col + `) = 'object' THEN ` + col + ` END END`
 }
 
 // nearestRank is the SQL aggregate of the p-th percentile of ms in a group of n rows

@@ -13,7 +13,7 @@ import (
 
 // BenchmarkTraceStats computes the statistics of a store of 100k traces of 3 spans (built
 // once, in batches): 4 names, 4 envs, durations 0..999ms, one in 10 failed, three in four
-// with a token usage, one of 3 models, one trace a second.
+// with a token usage, one in two with a cost, one of 3 models, one trace a second.
 func BenchmarkTraceStats(b *testing.B) {
 	const n = 100_000
 	st, err := store.Open(filepath.Join(b.TempDir(), "stats.db"))
@@ -37,6 +37,9 @@ func BenchmarkTraceStats(b *testing.B) {
 			}
 			if i%4 != 0 {
 				t.Info.Metadata[spantypes.MetaTokenUsage] = string(tracedata.TokenUsage{InputTokens: int64(i % 100), OutputTokens: 10, TotalTokens: int64(i%100 + 10)}.AppendJSON(nil))
+			}
+			if i%2 == 0 {
+				t.Info.Metadata[spantypes.MetaCost] = string(tracedata.Cost{InputCost: float64(i%100) * 2.5e-6, OutputCost: 1e-4}.AppendJSON(nil))
 			}
 			batch = append(batch, t)
 		}

@@ -147,34 +147,50 @@ func TestTraceStatsExact(t *testing.T) {
 			usage = "[1,2]" // not an object: none
 		}
 		// Stored out of duration order, so that the percentiles depend on the sort.
-		traces = append(traces, statsTrace(fmt.Sprintf("tr-a-%d", i), "a", t0+int64(i)*10_000, int64(100-10*i), state, usage, i%2 == 0))
+		tr := statsTrace(fmt.Sprintf("tr-a-%d", i), "a", t0+int64(i)*10_000, int64(100-10*i), state, usage, i%2 == 0)
+		// Costs on four odd traces; two of them are no cost.
+		if cost := map[int]string{
+			1: `{"input_cost":0.125,"output_cost":0.25,"total_cost":0.375}`,
+			3: `{"input_cost":0.5,"output_cost":1}`, // no total: input + output
+			5: "not json",
+			7: `"0.5"`, // not an object
+		}[i]; cost != "" {
+			tr.Info.Metadata[spantypes.MetaCost] = cost
+		}
+		traces = append(traces, tr)
 	}
-	// "b": one trace with a usage lacking its total.
-	traces = append(traces, statsTrace("tr-b", "b", t0+3_600_000, 7, tracedata.StateOK, `{"input_tokens":4,"output_tokens":5}`, false))
+	// "b": one trace with a usage lacking its total, and a cost that has only its total.
+	b := statsTrace("tr-b", "b", t0+3_600_000, 7, tracedata.StateOK, `{"input_tokens":4,"output_tokens":5}`, false)
+	b.Info.Metadata[spantypes.MetaCost] = `{"total_cost":2}`
+	traces = append(traces, b)
 	// A trace without a name.
 	traces = append(traces, statsTrace("tr-none", "", t0+2*86_400_000, 55, tracedata.StateError, "", false))
 	require.NoError(t, st.ExportBatch(ctx, traces))
 
 	// Durations of a: 10 20 ... 100. p50 = rank 5 = 50; p95 = rank ceil(9.5) = 10 = 100.
-	// Tokens of i = 0..7: input 28, output 56, total 84.
+	// Tokens of i = 0..7: input 28, output 56, total 84. Costs of i = 1 and 3: input
+	// 0.125 + 0.5, output 0.25 + 1, total 0.375 + 1.5 (binary fractions: exact sums).
 	a := store.StatsGroup{Key: "a", Traces: 10, Errors: 2, ErrorRate: 0.2, P50MS: 50, P95MS: 100, P99MS: 100,
-		TracesWithTokens: 8, InputTokens: 28, OutputTokens: 56, TotalTokens: 84}
-	b := store.StatsGroup{Key: "b", Traces: 1, P50MS: 7, P95MS: 7, P99MS: 7,
-		TracesWithTokens: 1, InputTokens: 4, OutputTokens: 5, TotalTokens: 9}
+		TracesWithTokens: 8, InputTokens: 28, OutputTokens: 56, TotalTokens: 84,
+		TracesWithCost: 2, InputCost: 0.625, OutputCost: 1.25, TotalCost: 1.875}
+	bg := store.StatsGroup{Key: "b", Traces: 1, P50MS: 7, P95MS: 7, P99MS: 7,
+		TracesWithTokens: 1, InputTokens: 4, OutputTokens: 5, TotalTokens: 9,
+		TracesWithCost: 1, TotalCost: 2}
 	none := store.StatsGroup{Missing: true, Traces: 1, Errors: 1, ErrorRate: 1, P50MS: 55, P95MS: 55, P99MS: 55}
 	res, err := st.TraceStats(ctx, store.StatsOptions{GroupBy: "name"})
 	require.NoError(t, err)
-	require.Equal(t, store.StatsResult{GroupBy: "name", Groups: []store.StatsGroup{a, b, none}}, res)
+	require.Equal(t, store.StatsResult{GroupBy: "name", Groups: []store.StatsGroup{a, bg, none}}, res)
 
 	// Ungrouped: 12 traces; durations 7 10 20 ... 50 55 60 ... 100: p50 = rank 6 = 50,
 	// p95 = rank 12 = 100, p99 = rank 12.
 	res, err = st.TraceStats(ctx, store.StatsOptions{})
 	require.NoError(t, err)
 	require.Equal(t, []store.StatsGroup{{Traces: 12, Errors: 3, ErrorRate: 0.25, P50MS: 50, P95MS: 100, P99MS: 100,
-		TracesWithTokens: 9, InputTokens: 32, OutputTokens: 61, TotalTokens: 93}}, res.Groups)
+		TracesWithTokens: 9, InputTokens: 32, OutputTokens: 61, TotalTokens: 93,
+		TracesWithCost: 3, InputCost: 0.625, OutputCost: 1.25, TotalCost: 3.875}}, res.Groups)
 
 	// Span types: every trace has a CHAIN span, the even traces of a a TOOL span
-	// (durations 100 80 60 40 20, two failed: i = 2, 6).
+	// (durations 100 80 60 40 20, two failed: i = 2, 6), none of them with a cost.
 	res, err = st.TraceStats(ctx, store.StatsOptions{GroupBy: "span_type", Filter: "name = 'a'"})
 	require.NoError(t, err)
 	chain := a
@@ -274,17 +290,29 @@ func TestTraceStatsByModel(t *testing.T) {
 		}
 		return tr
 	}
+	withCost := func(tr *tracedata.Trace, usage, cost string) *tracedata.Trace {
+		tr.Info.Metadata[spantypes.MetaTokenUsage] = usage
+		tr.Info.Metadata[spantypes.MetaCost] = cost
+		return tr
+	}
 	require.NoError(t, st.ExportBatch(ctx, []*tracedata.Trace{
-		// Two calls of gpt-4o and one of gpt-4o-mini: the trace counts once in each.
-		withModels(statsTrace("tr-1", "a", 1000, 30, tracedata.StateOK, "", false), "gpt-4o", "gpt-4o-mini", "gpt-4o"),
-		withModels(statsTrace("tr-2", "a", 2000, 10, tracedata.StateError, "", false), "gpt-4o"),
+		// Two calls of gpt-4o and one of gpt-4o-mini: the trace counts once in each, with
+		// its whole tokens and cost.
+		withCost(withModels(statsTrace("tr-1", "a", 1000, 30, tracedata.StateOK, "", false), "gpt-4o", "gpt-4o-mini", "gpt-4o"),
+			`{"input_tokens":300,"output_tokens":30,"total_tokens":330}`, `{"input_cost":0.75,"output_cost":0.25,"total_cost":1}`),
+		withCost(withModels(statsTrace("tr-2", "a", 2000, 10, tracedata.StateError, "", false), "gpt-4o"),
+			`{"input_tokens":100,"output_tokens":10,"total_tokens":110}`, `{"input_cost":0.25,"output_cost":0.125,"total_cost":0.375}`),
 		statsTrace("tr-3", "a", 3000, 20, tracedata.StateOK, "", true),
 	}))
 	res, err := st.TraceStats(ctx, store.StatsOptions{GroupBy: "model"})
 	require.NoError(t, err)
 	require.Equal(t, []store.StatsGroup{
-		{Key: "gpt-4o", Traces: 2, Errors: 1, ErrorRate: 0.5, P50MS: 10, P95MS: 30, P99MS: 30},
-		{Key: "gpt-4o-mini", Traces: 1, P50MS: 30, P95MS: 30, P99MS: 30},
+		{Key: "gpt-4o", Traces: 2, Errors: 1, ErrorRate: 0.5, P50MS: 10, P95MS: 30, P99MS: 30,
+			TracesWithTokens: 2, InputTokens: 400, OutputTokens: 40, TotalTokens: 440,
+			TracesWithCost: 2, InputCost: 1, OutputCost: 0.375, TotalCost: 1.375},
+		{Key: "gpt-4o-mini", Traces: 1, P50MS: 30, P95MS: 30, P99MS: 30,
+			TracesWithTokens: 1, InputTokens: 300, OutputTokens: 30, TotalTokens: 330,
+			TracesWithCost: 1, InputCost: 0.75, OutputCost: 0.25, TotalCost: 1},
 		{Missing: true, Traces: 1, P50MS: 20, P95MS: 20, P99MS: 20},
 	}, res.Groups)
 	res, err = st.TraceStats(ctx, store.StatsOptions{GroupBy: "model", Filter: "status = 'OK'"})

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/spantypes"
 )
 
 // FuzzTraceJSON feeds arbitrary bytes to the trace decoder: it must never panic, and what it
@@ -34,6 +35,30 @@ func FuzzTraceJSON(f *testing.F) {
 			t.Fatalf("a decoded trace re-encodes differently:\n%s\n%s", out, again)
 		}
 		tr.TokenUsage()
+		tr.Cost()
 		tr.Walk(func(*tracedata.Span, int) {})
+	})
+}
+
+// FuzzSpanCost feeds arbitrary text to the cost parser: what it accepts must write back as
+// JSON that parses to the same cost.
+func FuzzSpanCost(f *testing.F) {
+	f.Add(`{"input_cost":0.0025,"output_cost":0.005,"total_cost":0.0075}`)
+	f.Add(`{"input_cost":null,"total_cost":1e-9,"x":[1]}`)
+	f.Add(`{"input_cost":-0,"output_cost":1e308}`)
+	f.Fuzz(func(t *testing.T, attr string) {
+		s := tracedata.Span{Attributes: map[string]string{spantypes.KeyLLMCost: attr}}
+		c, ok := s.Cost()
+		if !ok {
+			return
+		}
+		out := c.AppendJSON(nil)
+		if !json.Valid(out) {
+			t.Fatalf("%q: invalid JSON %s", attr, out)
+		}
+		back := tracedata.Span{Attributes: map[string]string{spantypes.KeyLLMCost: string(out)}}
+		if again, ok := back.Cost(); !ok || again != c {
+			t.Fatalf("%q: %+v writes %s, which reads %+v %v", attr, c, out, again, ok)
+		}
 	})
 }

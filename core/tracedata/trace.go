@@ -177,19 +177,27 @@ func (t *Trace) Walk(visit func(s *Span, depth int)) {
 // a span that has usage of its own (a model span's usage already covers its children), and
 // whether any span had usage.
 func (t *Trace) TokenUsage() (TokenUsage, bool) {
-	withUsage, only := 0, -1
+	return sumOutermost(t, spantypes.KeyChatTokenUsage, (*Span).TokenUsage)
+}
+
+// sumOutermost sums what get reads from the spans that have attribute key, depth first,
+// skipping the descendants of a span that has it (MLflow's aggregation of token usage and
+// cost), and reports whether any span had it. A span whose attribute get cannot read
+// counts as having none.
+func sumOutermost[T interface{ Add(T) T }](t *Trace, key string, get func(*Span) (T, bool)) (T, bool) {
+	var total T
+	with, only := 0, -1
 	for i := range t.Spans {
-		if _, ok := t.Spans[i].Attributes[spantypes.KeyChatTokenUsage]; ok {
-			withUsage, only = withUsage+1, i
+		if _, ok := t.Spans[i].Attributes[key]; ok {
+			with, only = with+1, i
 		}
 	}
-	switch withUsage {
+	switch with {
 	case 0:
-		return TokenUsage{}, false
+		return total, false
 	case 1: // nothing to sum or skip: a single model call, say
-		return t.Spans[only].TokenUsage()
+		return get(&t.Spans[only])
 	}
-	var total TokenUsage
 	found := false
 	skipBelow := -1
 	t.Walk(func(s *Span, depth int) {
@@ -199,8 +207,8 @@ func (t *Trace) TokenUsage() (TokenUsage, bool) {
 			}
 			skipBelow = -1
 		}
-		if u, ok := s.TokenUsage(); ok {
-			total = total.Add(u)
+		if v, ok := get(s); ok {
+			total = total.Add(v)
 			found = true
 			skipBelow = depth
 		}

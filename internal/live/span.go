@@ -323,6 +323,19 @@ func (s *Span) SetTokenUsage(u tracedata.TokenUsage) {
 	)
 }
 
+// SetCost records the cost of a model call as mlflow.llm.cost; a zero total is filled in as
+// input + output.
+func (s *Span) SetCost(c tracedata.Cost) {
+	if !s.Recording() {
+		return
+	}
+	if c.TotalCost == 0 {
+		c.TotalCost = c.InputCost + c.OutputCost
+	}
+	var buf [96]byte
+	s.setAttrs(attr{spantypes.KeyLLMCost, string(c.AppendJSON(buf[:0]))})
+}
+
 // SetChatTools records the tools offered to a chat model.
 func (s *Span) SetChatTools(tools any) {
 	if s.Recording() {

@@ -32,7 +32,7 @@ func FuzzTruncateAndRead(f *testing.F) {
 		doc := map[string]any{"data": map[string]any{"spans": []any{map[string]any{
 			"span_id": "s1", "attributes": map[string]any{key: s},
 		}}}}
-		truncateSpans(doc, "tr-1", maxBytes)
+		truncateSpans(doc, "tr-1", maxBytes, DefaultMaxEvents)
 		field := fieldPath([]string{"attributes", key})
 		got := doc["data"].(map[string]any)["spans"].([]any)[0].(map[string]any)["attributes"].(map[string]any)[key].(string)
 		i := strings.Index(got, truncMarker)

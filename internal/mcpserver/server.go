@@ -19,6 +19,10 @@ const Version = "0.1.0"
 // before it truncates the string with a marker.
 const DefaultMaxChars = 2000
 
+// DefaultMaxEvents is how many events of one span get_trace returns before it leaves out
+// the middle ones with a marker.
+const DefaultMaxEvents = 20
+
 // Options configure a Server.
 type Options struct {
 	// StorePath is the trace store, an existing SQLite file.
@@ -28,6 +32,9 @@ type Options struct {
 	// MaxChars caps each string of a span payload in get_trace results; DefaultMaxChars
 	// when <= 0.
 	MaxChars int
+	// MaxEvents caps the events of each span in get_trace results; DefaultMaxEvents when
+	// <= 0.
+	MaxEvents int
 }
 
 // Server serves the agentlens tools over MCP. It opens the store lazily: read-only for the
@@ -47,6 +54,9 @@ func New(opts Options) *Server {
 	if opts.MaxChars <= 0 {
 		opts.MaxChars = DefaultMaxChars
 	}
+	if opts.MaxEvents <= 0 {
+		opts.MaxEvents = DefaultMaxEvents
+	}
 	s := &Server{opts: opts}
 	s.mcp = mcp.NewServer(&mcp.Implementation{Name: "agentlens", Title: "agentlens traces", Version: Version},
 		&mcp.ServerOptions{Instructions: instructions})
@@ -56,8 +66,9 @@ func New(opts Options) *Server {
 
 const instructions = `Tools over an agentlens trace store (MLflow Tracing traces of Go agent programs).
 search_traces finds traces with MLflow's filter grammar; get_trace reads one (long span
-payloads are cut, with a marker that says how to read the rest); set_trace_tag, log_feedback
-and delete_traces write to the store (delete_traces needs confirm: true).`
+payloads are cut, with a marker that says how to read the rest); trace_stats counts traces,
+errors, latency percentiles, tokens and cost by group; set_trace_tag, log_feedback and
+delete_traces write to the store (delete_traces needs confirm: true).`
 
 // MCP returns the underlying SDK server, to Run or Connect on a transport.
 func (s *Server) MCP() *mcp.Server { return s.mcp }

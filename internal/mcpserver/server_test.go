@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/agentlens/agentlens/core"
+	"github.com/agentlens/agentlens/core/sdk"
 	"github.com/agentlens/agentlens/core/store"
 	"github.com/agentlens/agentlens/core/tracedata"
 	"github.com/agentlens/agentlens/spantypes"
@@ -39,9 +40,16 @@ type fixture struct {
 //	answer   "answer question"  OK     base      1.5s  CHAIN > CHAT_MODEL "generate" (long input)
 //	weather  "lookup weather"   ERROR  base+1h   250ms AGENT > TOOL (error)
 //	chat     "chat"             OK     base+2h   3.2s  CHAT_MODEL
+//
+// The two model spans have token usage and a model, which the SDK prices: "generate",
+// gpt-4o, 1000 in / 500 out ($0.0025 + $0.005); "chat", gpt-4o-mini-2024-07-18, 2000 in /
+// 1000 out ($0.0003 + $0.0006).
 func newFixture(t *testing.T) fixture {
 	t.Helper()
-	rec := tracetest.Capture(t)
+	rec := tracetest.Capture(t, sdk.WithModelPrices(map[string]sdk.ModelPrice{
+		"gpt-4o":      {InputPerMillion: 2.5, OutputPerMillion: 10},
+		"gpt-4o-mini": {InputPerMillion: 0.15, OutputPerMillion: 0.6},
+	}))
 	c := core.NewClient()
 	ids := map[string]string{}
 
@@ -51,7 +59,9 @@ func newFixture(t *testing.T) fixture {
 	ids["answer"] = tid
 	core.UpdateCurrentTrace(ctx, core.TraceUpdate{Tags: map[string]string{"env": "prod"}})
 	_, gen := core.StartSpan(ctx, "generate", core.WithSpanType(spantypes.ChatModel),
-		core.WithStartTime(at(500*time.Millisecond)), core.WithInputs(longInput))
+		core.WithStartTime(at(500*time.Millisecond)), core.WithInputs(longInput),
+		core.WithAttributes(map[string]any{spantypes.KeyLLMModel: "gpt-4o"}))
+	gen.SetTokenUsage(core.TokenUsage{InputTokens: 1000, OutputTokens: 500})
 	require.NoError(t, c.EndSpan(tid, gen.SpanID(), core.WithOutputs("agentlens records Go agent runs"),
 		core.WithEndTime(at(1400*time.Millisecond))))
 	require.NoError(t, c.EndTrace(tid, core.WithOutputs("agentlens records Go agent runs"),
@@ -70,7 +80,9 @@ func newFixture(t *testing.T) fixture {
 		core.WithEndTime(at(time.Hour+250*time.Millisecond))))
 
 	ctx, root = core.StartSpan(context.Background(), "chat", core.WithSpanType(spantypes.ChatModel),
-		core.WithStartTime(at(2*time.Hour)), core.WithInputs("say hi"))
+		core.WithStartTime(at(2*time.Hour)), core.WithInputs("say hi"),
+		core.WithAttributes(map[string]any{spantypes.KeyLLMModel: "gpt-4o-mini-2024-07-18"}))
+	root.SetTokenUsage(core.TokenUsage{InputTokens: 2000, OutputTokens: 1000})
 	tid = root.TraceID()
 	ids["chat"] = tid
 	core.UpdateCurrentTrace(ctx, core.TraceUpdate{Tags: map[string]string{"env": "staging"}})
@@ -175,25 +187,59 @@ func TestInitializeAndListTools(t *testing.T) {
 	assert.Equal(t, "boolean", schemas["delete_traces"]["properties"].(map[string]any)["confirm"].(map[string]any)["type"])
 }
 
-// trace_stats gives the store's figures: the fixture's three traces by name, and one error.
+// trace_stats gives the store's figures: the fixture's three traces, one failed, two with
+// tokens and a cost the SDK priced.
 func TestTraceStats(t *testing.T) {
 	f := newFixture(t)
 	_, cs := newSession(t, Options{StorePath: f.path})
-	got := callOK(t, cs, "trace_stats", map[string]any{"filter": "status = 'ERROR'"})
-	assert.Equal(t, `{"group_by":"","groups":[{"key":"","traces":1,"errors":1,"error_rate":1,"p50_ms":250,"p95_ms":250,"p99_ms":250,"traces_with_tokens":0,"input_tokens":0,"output_tokens":0,"total_tokens":0}]}`, got)
-	got = callOK(t, cs, "trace_stats", map[string]any{"group_by": "tag.env"})
-	var res statsOutput
-	require.NoError(t, json.Unmarshal([]byte(got), &res))
-	var keys []string
-	for _, g := range res.Groups {
-		keys = append(keys, g.Key)
-		assert.Equal(t, int64(1), g.Traces, g.Key)
+	const (
+		answer  = `"traces":1,"errors":0,"error_rate":0,"p50_ms":1500,"p95_ms":1500,"p99_ms":1500,"traces_with_tokens":1,"input_tokens":1000,"output_tokens":500,"total_tokens":1500,"traces_with_cost":1,"input_cost":0.0025,"output_cost":0.005,"total_cost":0.0075`
+		weather = `"traces":1,"errors":1,"error_rate":1,"p50_ms":250,"p95_ms":250,"p99_ms":250,"traces_with_tokens":0,"input_tokens":0,"output_tokens":0,"total_tokens":0,"traces_with_cost":0,"input_cost":0,"output_cost":0,"total_cost":0`
+		chat    = `"traces":1,"errors":0,"error_rate":0,"p50_ms":3200,"p95_ms":3200,"p99_ms":3200,"traces_with_tokens":1,"input_tokens":2000,"output_tokens":1000,"total_tokens":3000,"traces_with_cost":1,"input_cost":0.0003,"output_cost":0.0006,"total_cost":0.0009`
+	)
+	for _, tt := range []struct {
+		args map[string]any
+		want string
+	}{
+		{map[string]any{"filter": "status = 'ERROR'"}, `{"group_by":"","groups":[{"key":"",` + weather + `}]}`},
+		{map[string]any{"group_by": "name"}, `{"group_by":"name","groups":[` +
+			`{"key":"answer question",` + answer + `},{"key":"chat",` + chat + `},{"key":"lookup weather",` + weather + `}]}`},
+		{map[string]any{"group_by": "tag.env"}, `{"group_by":"tag.env","groups":[` +
+			`{"key":"dev",` + weather + `},{"key":"prod",` + answer + `},{"key":"staging",` + chat + `}]}`},
+		// The model as the span names it; the trace without a model span is the missing group.
+		{map[string]any{"group_by": "model"}, `{"group_by":"model","groups":[` +
+			`{"key":"gpt-4o",` + answer + `},{"key":"gpt-4o-mini-2024-07-18",` + chat + `},{"key":"","missing":true,` + weather + `}]}`},
+		// The filter applies before grouping; a key no trace has gives the missing group alone.
+		{map[string]any{"group_by": "name", "filter": "execution_time_ms > 1000"}, `{"group_by":"name","groups":[` +
+			`{"key":"answer question",` + answer + `},{"key":"chat",` + chat + `}]}`},
+		{map[string]any{"group_by": "tag.absent", "filter": "tag.env = 'dev'"}, `{"group_by":"tag.absent","groups":[{"key":"","missing":true,` + weather + `}]}`},
+		{map[string]any{"filter": "tag.env = 'none'"}, `{"group_by":"","groups":[]}`},
+	} {
+		assert.Equal(t, tt.want, callOK(t, cs, "trace_stats", tt.args), "%v", tt.args)
 	}
-	assert.Equal(t, []string{"dev", "prod", "staging"}, keys)
-	assert.Contains(t, callErr(t, cs, "trace_stats", map[string]any{"group_by": "span.name"}), "group")
-	assert.Contains(t, callErr(t, cs, "trace_stats", map[string]any{"filter": "status ="}), "invalid filter")
-	got = callOK(t, cs, "trace_stats", map[string]any{"filter": "tag.env = 'none'"})
-	assert.Equal(t, `{"group_by":"","groups":[]}`, got)
+	// The whole trace_stats of two traces adds their figures.
+	assert.Equal(t, `{"group_by":"","groups":[{"key":"","traces":2,"errors":0,"error_rate":0,"p50_ms":1500,"p95_ms":3200,"p99_ms":3200,`+
+		`"traces_with_tokens":2,"input_tokens":3000,"output_tokens":1500,"total_tokens":4500,"traces_with_cost":2,`+
+		`"input_cost":0.0028,"output_cost":0.0056,"total_cost":0.0084}]}`,
+		callOK(t, cs, "trace_stats", map[string]any{"filter": "status = 'OK'"}))
+}
+
+// A malformed filter or group_by is a tool error with the parser's message, and the server
+// goes on.
+func TestTraceStatsMalformed(t *testing.T) {
+	f := newFixture(t)
+	_, cs := newSession(t, Options{StorePath: f.path})
+	_, perr := store.ParseFilter("status =")
+	require.Error(t, perr)
+	assert.Equal(t, perr.Error(), callErr(t, cs, "trace_stats", map[string]any{"filter": "status ="}))
+	assert.Equal(t, `agentlens: group-by "span.name": expected name, tag.KEY, metadata.KEY, span_type, model, minute, hour or day`,
+		callErr(t, cs, "trace_stats", map[string]any{"group_by": "span.name"}))
+	assert.Equal(t, `agentlens: group-by "tag.": a key must follow "tag."`, callErr(t, cs, "trace_stats", map[string]any{"group_by": "tag."}))
+	assert.Contains(t, callErr(t, cs, "trace_stats", map[string]any{"group_by": 7}), "group_by")
+	assert.Contains(t, callErr(t, cs, "trace_stats", map[string]any{"filter": "tag.env = 'prod"}), "filter")
+	assert.Equal(t, `{"group_by":"","groups":[{"key":"",`+
+		`"traces":1,"errors":1,"error_rate":1,"p50_ms":250,"p95_ms":250,"p99_ms":250,"traces_with_tokens":0,"input_tokens":0,"output_tokens":0,"total_tokens":0,"traces_with_cost":0,"input_cost":0,"output_cost":0,"total_cost":0}]}`,
+		callOK(t, cs, "trace_stats", map[string]any{"filter": "status = 'ERROR'"}))
 }
 
 func TestSearchTraces(t *testing.T) {

@@ -2,6 +2,7 @@ package mcpserver
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -29,42 +30,68 @@ func (s *Server) addTools() {
 			"Returns {traces: [TraceInfo in MLflow's JSON], next_page_token}; with extract_fields, each trace's whole JSON " +
 			"({info, data: {spans}}) reduced to those fields (long span strings cut, as get_trace does).",
 		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true, IdempotentHint: true},
-	}, s.searchTraces)
+	}, guard("search_traces", s.searchTraces))
 	mcp.AddTool(s.mcp, &mcp.Tool{
 		Name: "get_trace",
 		Description: "Read one trace as MLflow's JSON ({info, data: {spans}}). Span strings longer than the limit are cut " +
 			"and end with a marker \"" + truncMarker + "...]\" that gives the span_id, field and offset to pass back here " +
-			"to read the rest; with span_id and field this returns that piece {text, offset, total_bytes, next_offset}.",
+			"to read the rest; with span_id and field this returns that piece {text, offset, total_bytes, next_offset}. " +
+			"A span with more events than the limit keeps its first and last ones, with a marker event between them " +
+			"that names the call reading the others (field events, from an offset; or events.N for one event).",
 		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true, IdempotentHint: true},
-	}, s.getTrace)
+	}, guard("get_trace", s.getTrace))
 	mcp.AddTool(s.mcp, &mcp.Tool{
 		Name: "trace_stats",
 		Description: "Summarize the traces that match a filter: count, errors and error rate, exact (nearest-rank) " +
-			"p50/p95/p99 of their duration in ms, and token sums, computed in the store. Returns {group_by, groups: " +
-			"[{key, missing, traces, errors, error_rate, p50_ms, p95_ms, p99_ms, traces_with_tokens, input_tokens, " +
-			"output_tokens, total_tokens}]}; the group of traces without the key comes last (missing: true).",
+			"p50/p95/p99 of their duration in ms, token sums and cost sums in US dollars, computed in the store. " +
+			"Returns {group_by, groups: [{key, missing, traces, errors, error_rate, p50_ms, p95_ms, p99_ms, " +
+			"traces_with_tokens, input_tokens, output_tokens, total_tokens, traces_with_cost, input_cost, output_cost, " +
+			"total_cost}]}; the sums cover the traces_with_tokens / traces_with_cost that record them; the group of " +
+			"traces without the key comes last (missing: true).",
 		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true, IdempotentHint: true},
-	}, s.traceStats)
+	}, guard("trace_stats", s.traceStats))
 	mcp.AddTool(s.mcp, &mcp.Tool{
 		Name:        "set_trace_tag",
 		Description: "Set (or replace) a tag of a trace. Writes to the store.",
 		Annotations: &mcp.ToolAnnotations{IdempotentHint: true, DestructiveHint: ptr(false)},
-	}, s.setTraceTag)
+	}, guard("set_trace_tag", s.setTraceTag))
 	mcp.AddTool(s.mcp, &mcp.Tool{
 		Name: "log_feedback",
 		Description: "Attach a feedback assessment (a named judgement such as correctness=true or relevance=0.8) to a " +
 			"trace or one of its spans, as mlflow.log_feedback does. Writes to the store; returns the assessment.",
 		Annotations: &mcp.ToolAnnotations{DestructiveHint: ptr(false)},
-	}, s.logFeedback)
+	}, guard("log_feedback", s.logFeedback))
 	mcp.AddTool(s.mcp, &mcp.Tool{
 		Name: "delete_traces",
 		Description: "Delete traces, named by trace_ids or matched by a non-empty filter (never all traces). " +
 			"Without confirm: true it deletes nothing and reports how many traces it would delete.",
 		Annotations: &mcp.ToolAnnotations{DestructiveHint: ptr(true)},
-	}, s.deleteTraces)
+	}, guard("delete_traces", s.deleteTraces))
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// guard makes a handler's panic, and a result JSON cannot encode, tool errors: the SDK runs
+// handlers without recovering, so a panic would end the server, and it sends an encoding
+// failure as a protocol error.
+func guard[In any](tool string, h mcp.ToolHandlerFor[In, any]) mcp.ToolHandlerFor[In, any] {
+	return func(ctx context.Context, req *mcp.CallToolRequest, in In) (res *mcp.CallToolResult, out any, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				res, out, err = nil, nil, fmt.Errorf("%s failed: internal error: %v", tool, r)
+			}
+		}()
+		res, out, err = h(ctx, req, in)
+		if err != nil || out == nil {
+			return res, out, err
+		}
+		b, err := json.Marshal(out)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: the result cannot be sent as JSON: %w", tool, err)
+		}
+		return res, json.RawMessage(b), nil
+	}
+}
 
 type searchInput struct {
 	Filter        string   `json:"filter,omitempty" jsonschema:"MLflow filter, comparisons joined by AND, e.g. status = 'ERROR' AND execution_time_ms > 1000; keys: status, timestamp_ms, execution_time_ms, name, tag.KEY, metadata.KEY, span.name, span.type, span.status, span.attributes.KEY, trace.text, feedback.NAME, expectation.NAME; empty matches every trace"`
@@ -130,6 +157,10 @@ type statsGroup struct {
 	InputTokens      int64   `json:"input_tokens"`
 	OutputTokens     int64   `json:"output_tokens"`
 	TotalTokens      int64   `json:"total_tokens"`
+	TracesWithCost   int64   `json:"traces_with_cost"`
+	InputCost        float64 `json:"input_cost"`
+	OutputCost       float64 `json:"output_cost"`
+	TotalCost        float64 `json:"total_cost"`
 }
 
 type statsOutput struct {
@@ -152,6 +183,7 @@ func (s *Server) traceStats(ctx context.Context, _ *mcp.CallToolRequest, in stat
 			Key: g.Key, Missing: g.Missing, Traces: g.Traces, Errors: g.Errors, ErrorRate: g.ErrorRate,
 			P50MS: g.P50MS, P95MS: g.P95MS, P99MS: g.P99MS, TracesWithTokens: g.TracesWithTokens,
 			InputTokens: g.InputTokens, OutputTokens: g.OutputTokens, TotalTokens: g.TotalTokens,
+			TracesWithCost: g.TracesWithCost, InputCost: g.InputCost, OutputCost: g.OutputCost, TotalCost: g.TotalCost,
 		})
 	}
 	return nil, out, nil
@@ -164,6 +196,7 @@ type getInput struct {
 	Field         string   "json:\"field,omitempty\" jsonschema:\"with span_id: the field's dot path inside the span, e.g. attributes.`mlflow.spanInputs`\""
 	Offset        int      `json:"offset,omitempty" jsonschema:"with span_id and field: the byte offset to read from (a marker's offset, or the previous next_offset)"`
 	MaxChars      int      `json:"max_chars,omitempty" jsonschema:"the longest string (in bytes) returned before it is cut; default the server's limit (2000)"`
+	MaxEvents     int      `json:"max_events,omitempty" jsonschema:"the most events of one span returned before the middle ones are left out; default the server's limit (20)"`
 }
 
 func (s *Server) getTrace(ctx context.Context, _ *mcp.CallToolRequest, in getInput) (*mcp.CallToolResult, any, error) {
@@ -179,12 +212,18 @@ func (s *Server) getTrace(ctx context.Context, _ *mcp.CallToolRequest, in getInp
 	if in.MaxChars < 0 {
 		return nil, nil, fmt.Errorf("max_chars %d is negative", in.MaxChars)
 	}
+	if in.MaxEvents < 0 {
+		return nil, nil, fmt.Errorf("max_events %d is negative", in.MaxEvents)
+	}
 	if err := checkPaths(in.ExtractFields); err != nil {
 		return nil, nil, err
 	}
-	maxBytes := s.opts.MaxChars
+	maxBytes, maxEvents := s.opts.MaxChars, s.opts.MaxEvents
 	if in.MaxChars > 0 {
 		maxBytes = in.MaxChars
+	}
+	if in.MaxEvents > 0 {
+		maxEvents = in.MaxEvents
 	}
 	st, err := s.readStore()
 	if err != nil {
@@ -205,7 +244,7 @@ func (s *Server) getTrace(ctx context.Context, _ *mcp.CallToolRequest, in getInp
 		}
 		return nil, piece, nil
 	}
-	doc, err := s.traceDocMax(ctx, st, in.TraceID, in.ExtractFields, true, maxBytes)
+	doc, err := s.traceDocMax(ctx, st, in.TraceID, in.ExtractFields, true, maxBytes, maxEvents)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -213,12 +252,13 @@ func (s *Server) getTrace(ctx context.Context, _ *mcp.CallToolRequest, in getInp
 }
 
 func (s *Server) traceDoc(ctx context.Context, st *store.Store, id string, paths []string, check bool) (map[string]any, error) {
-	return s.traceDocMax(ctx, st, id, paths, check, s.opts.MaxChars)
+	return s.traceDocMax(ctx, st, id, paths, check, s.opts.MaxChars, s.opts.MaxEvents)
 }
 
-// traceDocMax reads a trace's JSON, cuts its long span strings and keeps paths (all when
-// nil); check reports paths without "*" the trace lacks, as MLflow does for the first trace.
-func (s *Server) traceDocMax(ctx context.Context, st *store.Store, id string, paths []string, check bool, maxBytes int) (map[string]any, error) {
+// traceDocMax reads a trace's JSON, cuts its long span strings and event lists and keeps
+// paths (all when nil); check reports paths without "*" the trace lacks, as MLflow does for
+// the first trace.
+func (s *Server) traceDocMax(ctx context.Context, st *store.Store, id string, paths []string, check bool, maxBytes, maxEvents int) (map[string]any, error) {
 	t, err := st.GetTrace(ctx, id)
 	if err != nil {
 		return nil, err
@@ -234,7 +274,7 @@ func (s *Server) traceDocMax(ctx context.Context, st *store.Store, id string, pa
 		}
 	}
 	// Cut before filtering, so that every marker can name its span's id.
-	truncateSpans(doc, id, maxBytes)
+	truncateSpans(doc, id, maxBytes, maxEvents)
 	if paths != nil {
 		doc = tracefields.Filter(doc, paths)
 	}

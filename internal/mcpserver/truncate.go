@@ -14,13 +14,16 @@ import (
 // documents); a coding agent's context cannot take them whole. get_trace and search_traces
 // therefore cut every string under data.spans longer than the server's MaxChars bytes, and
 // end the kept part with a marker naming the get_trace call (span_id, field, offset) that
-// returns the rest, a piece at a time.
+// returns the rest, a piece at a time. A span's events are cut too when there are more than
+// the server's MaxEvents (a streamed call has one event per chunk, thousands of them): the
+// first and last are kept, and a marker event between them names the get_trace call that
+// reads the events' JSON from the first one left out.
 
 // truncMarker starts every truncation marker, so a client can recognise one.
 const truncMarker = "…[truncated by agentlens: "
 
-// truncateSpans cuts the long strings of doc's spans in place.
-func truncateSpans(doc map[string]any, traceID string, maxBytes int) {
+// truncateSpans cuts the long strings and event lists of doc's spans in place.
+func truncateSpans(doc map[string]any, traceID string, maxBytes, maxEvents int) {
 	data, _ := doc["data"].(map[string]any)
 	spans, _ := data["spans"].([]any)
 	for _, sp := range spans {
@@ -30,9 +33,53 @@ func truncateSpans(doc map[string]any, traceID string, maxBytes int) {
 		}
 		spanID, _ := span["span_id"].(string)
 		for k, v := range span {
+			if evs, ok := v.([]any); ok && k == "events" {
+				span[k] = truncateEvents(evs, traceID, spanID, maxBytes, maxEvents)
+				continue
+			}
 			span[k] = truncateValue(v, []string{k}, traceID, spanID, maxBytes)
 		}
 	}
+}
+
+// truncateEvents keeps at most maxEvents of a span's events, the first and the last (an
+// exception is recorded last), with a marker event in place of the others, and cuts the
+// long strings of those it keeps, each named by its index in the whole list.
+func truncateEvents(evs []any, traceID, spanID string, maxBytes, maxEvents int) []any {
+	keep := func(i int) any {
+		return truncateValue(evs[i], []string{"events", strconv.Itoa(i)}, traceID, spanID, maxBytes)
+	}
+	if len(evs) <= maxEvents {
+		for i := range evs {
+			evs[i] = keep(i)
+		}
+		return evs
+	}
+	head := (maxEvents + 1) / 2
+	tail := maxEvents - head
+	// In the events' compact JSON, as get_trace returns the field, the first event left out
+	// starts after "[", the head's events and their commas: where the head's own JSON array
+	// would close. It is measured before the head's strings are cut.
+	b, err := json.Marshal(evs[:head])
+	if err != nil {
+		return evs
+	}
+	offset := len(b) - 1
+	if head > 0 {
+		offset++ // the comma before the first event left out
+	}
+	call, _ := json.Marshal(map[string]any{"trace_id": traceID, "span_id": spanID, "field": "events", "offset": offset})
+	mark := map[string]any{"name": fmt.Sprintf("%sevents %d to %d of %d not shown; the rest: get_trace %s (or field events.N for event N)]",
+		truncMarker, head, len(evs)-tail-1, len(evs), call)}
+	out := make([]any, 0, maxEvents+1)
+	for i := range head {
+		out = append(out, keep(i))
+	}
+	out = append(out, mark)
+	for i := len(evs) - tail; i < len(evs); i++ {
+		out = append(out, keep(i))
+	}
+	return out
 }
 
 func truncateValue(v any, path []string, traceID, spanID string, maxBytes int) any {

@@ -184,6 +184,9 @@ func fillInfo(t *tracedata.Trace) {
 	if u, ok := t.TokenUsage(); ok {
 		info.Metadata[spantypes.MetaTokenUsage] = string(u.AppendJSON(nil))
 	}
+	if c, ok := t.Cost(); ok {
+		info.Metadata[spantypes.MetaCost] = string(c.AppendJSON(nil))
+	}
 }
 
 // attributeJSON gives the JSON text of an attribute value. mlflow.* keys carry JSON text in

@@ -48,6 +48,7 @@ func sampleTrace() *tracedata.Trace {
 				Attributes: map[string]string{
 					"mlflow.spanType":                `"CHAT_MODEL"`,
 					"mlflow.chat.tokenUsage":         `{"input_tokens":12,"output_tokens":30,"total_tokens":42}`,
+					"mlflow.llm.cost":                `{"input_cost":0.00003,"output_cost":0.0003,"total_cost":0.00033}`,
 					"gen_ai.request.model":           `"gpt-4o"`,
 					"gen_ai.usage.input_tokens":      `12`,
 					"gen_ai.response.finish_reasons": `["stop"]`,
@@ -69,6 +70,7 @@ func wantBack() *tracedata.Trace {
 	want.Info.RequestPreview = "why?"
 	want.Info.ResponsePreview = "because"
 	want.Info.Metadata["mlflow.trace.tokenUsage"] = `{"input_tokens":12,"output_tokens":30,"total_tokens":42}`
+	want.Info.Metadata["mlflow.trace.cost"] = `{"input_cost":0.00003,"output_cost":0.0003,"total_cost":0.00033}`
 	for i := range want.Spans {
 		want.Spans[i].Attributes["mlflow.traceRequestId"] = `"tr-` + hexTrace + `"`
 	}

@@ -4,6 +4,8 @@ package treeview
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -81,7 +83,8 @@ const maxName = 200
 // cut escapes untrusted text and cuts it to n characters.
 func cut(s string, n int) string { return termtext.Truncate(termtext.Clean(s), n) }
 
-// Header renders the first line of a trace: `trace <id> "<name>" <STATE> <duration> [tokens=N]`.
+// Header renders the first line of a trace:
+// `trace <id> "<name>" <STATE> <duration> [tokens=N] [cost=$X]`.
 func Header(t *tracedata.Trace) string {
 	took := t.Info.ExecutionDuration()
 	if root := t.RootSpan(); root != nil {
@@ -92,16 +95,31 @@ func Header(t *tracedata.Trace) string {
 	if u, ok := t.TokenUsage(); ok {
 		line += fmt.Sprintf(" tokens=%d", u.TotalTokens)
 	}
+	if c, ok := t.Cost(); ok {
+		line += " cost=$" + Dollars(c.TotalCost)
+	}
 	return line
 }
 
-// SpanLine renders a span: `TYPE name STATUS duration [tokens=N] [(error message)]`, the
+// dollars renders a cost rounded to a millionth of a dollar, without trailing zeros.
+func Dollars(v float64) string {
+	r := math.Round(v*1e6) / 1e6
+	if r == 0 || math.IsNaN(r) {
+		r = 0 // no "-0"
+	}
+	return strconv.FormatFloat(r, 'f', -1, 64)
+}
+
+// SpanLine renders a span: `TYPE name STATUS duration [tokens=N] [cost=$X] [(error message)]`, the
 // message cut to maxMessage characters.
 func SpanLine(s *tracedata.Span, maxMessage int) string {
 	line := fmt.Sprintf("%s %s %s %s", cut(s.SpanType(), maxName), cut(s.Name, maxName),
 		cut(string(s.Status.Code), maxName), s.Duration().Round(time.Microsecond))
 	if u, ok := s.TokenUsage(); ok {
 		line += fmt.Sprintf(" tokens=%d", u.TotalTokens)
+	}
+	if c, ok := s.Cost(); ok {
+		line += " cost=$" + Dollars(c.TotalCost)
 	}
 	if s.Status.Code == tracedata.StatusError && s.Status.Message != "" {
 		line += " (" + termtext.Truncate(termtext.Clean(s.Status.Message), maxMessage) + ")"

@@ -44,3 +44,18 @@ func TestLinesEscapeUntrustedText(t *testing.T) {
 		t.Errorf("Header = %q", got)
 	}
 }
+
+func TestLinesShowCost(t *testing.T) {
+	s := tracedata.Span{SpanID: "r", Name: "chat", Status: tracedata.Status{Code: tracedata.StatusOK},
+		Attributes: map[string]string{spantypes.KeySpanType: `"CHAT_MODEL"`,
+			spantypes.KeyChatTokenUsage: `{"input_tokens":1000,"output_tokens":500,"total_tokens":1500}`,
+			spantypes.KeyLLMCost:        `{"input_cost":0.0025,"output_cost":0.005,"total_cost":0.0075}`}}
+	if got := SpanLine(&s, 120); got != `CHAT_MODEL chat OK 0s tokens=1500 cost=$0.0075` {
+		t.Errorf("SpanLine = %q", got)
+	}
+	tr := &tracedata.Trace{Info: tracedata.TraceInfo{TraceID: "tr-1", State: tracedata.StateOK,
+		Tags: map[string]string{spantypes.TagTraceName: "chat"}}, Spans: []tracedata.Span{s}}
+	if got := Header(tr); got != `trace tr-1 "chat" OK 0s tokens=1500 cost=$0.0075` {
+		t.Errorf("Header = %q", got)
+	}
+}

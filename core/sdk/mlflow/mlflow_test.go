@@ -32,12 +32,13 @@ func TestMain(m *testing.M) {
 }
 
 // runAgent traces a small agent run: a CHAIN root with inputs and outputs, tags and a
-// user, and a CHAT_MODEL child with token usage.
+// user, and a CHAT_MODEL child with a model and token usage.
 func runAgent() {
 	ctx, root := core.StartSpan(context.Background(), "answer", core.WithSpanType(spantypes.Chain),
 		core.WithInputs(map[string]any{"question": "why is the sky blue?"}))
 	core.UpdateCurrentTrace(ctx, core.TraceUpdate{Tags: map[string]string{"team": "search"}, User: "ada"})
-	_, chat := core.StartSpan(ctx, "chat", core.WithSpanType(spantypes.ChatModel))
+	_, chat := core.StartSpan(ctx, "chat", core.WithSpanType(spantypes.ChatModel),
+		core.WithAttributes(map[string]any{spantypes.KeyLLMModel: "gpt-4o"}))
 	chat.SetTokenUsage(core.TokenUsage{InputTokens: 10, OutputTokens: 20})
 	chat.End()
 	root.SetOutputs("Rayleigh scattering")
@@ -51,7 +52,7 @@ func TestExperimentCreatedSpansAndTraceInfoLogged(t *testing.T) {
 	t.Setenv(mlflow.EnvExperimentName, "agents")
 	t.Setenv(mlflow.EnvTrackingToken, "tok-123")
 	t.Setenv(mlflow.EnvRunID, "run-9")
-	require.NoError(t, sdk.Configure())
+	require.NoError(t, sdk.Configure(sdk.WithModelPrices(map[string]sdk.ModelPrice{"gpt-4o": {InputPerMillion: 2.5, OutputPerMillion: 10}})))
 	defer sdk.Shutdown(context.Background())
 	runAgent()
 	require.NoError(t, sdk.Flush(context.Background()))
@@ -86,6 +87,8 @@ func TestExperimentCreatedSpansAndTraceInfoLogged(t *testing.T) {
 	assert.Equal(t, `"`+traceID+`"`, byName["answer"]["mlflow.traceRequestId"])
 	assert.Equal(t, `"CHAT_MODEL"`, byName["chat"]["mlflow.spanType"])
 	assert.Equal(t, `{"input_tokens":10,"output_tokens":20,"total_tokens":30}`, byName["chat"]["mlflow.chat.tokenUsage"])
+	// 10 input tokens at $2.50 per million, 20 output at $10.
+	assert.Equal(t, `{"input_cost":0.000025,"output_cost":0.0002,"total_cost":0.000225}`, byName["chat"]["mlflow.llm.cost"])
 
 	require.Len(t, srv.traceInfos, 1)
 	ti := srv.traceInfos[0]
@@ -100,6 +103,7 @@ func TestExperimentCreatedSpansAndTraceInfoLogged(t *testing.T) {
 	assert.Equal(t, map[string]any{"mlflow.traceName": "answer", "team": "search"}, ti["tags"])
 	meta := ti["trace_metadata"].(map[string]any)
 	assert.Equal(t, `{"input_tokens":10,"output_tokens":20,"total_tokens":30}`, meta["mlflow.trace.tokenUsage"])
+	assert.Equal(t, `{"input_cost":0.000025,"output_cost":0.0002,"total_cost":0.000225}`, meta["mlflow.trace.cost"])
 	assert.Equal(t, "ada", meta["mlflow.trace.user"])
 	assert.Equal(t, "3", meta["mlflow.trace_schema.version"])
 	assert.Equal(t, "run-9", meta["mlflow.sourceRun"])

@@ -51,6 +51,7 @@ func sampleTrace() *tracedata.Trace {
 				Attributes: map[string]string{
 					"mlflow.spanType":                `"CHAT_MODEL"`,
 					"mlflow.chat.tokenUsage":         `{"input_tokens":12,"output_tokens":30,"total_tokens":42}`,
+					"mlflow.llm.cost":                `{"input_cost":0.00003,"output_cost":0.0003,"total_cost":0.00033}`,
 					"gen_ai.request.model":           `"gpt-4o"`,
 					"gen_ai.usage.input_tokens":      `12`,
 					"gen_ai.response.finish_reasons": `["stop"]`,
@@ -132,6 +133,7 @@ func wantSpans(t *testing.T) []*tracepb.Span {
 					Values: []*commonpb.AnyValue{{Value: &commonpb.AnyValue_StringValue{StringValue: "stop"}}}}}}},
 				i64("gen_ai.usage.input_tokens", 12),
 				str("mlflow.chat.tokenUsage", `{"input_tokens":12,"output_tokens":30,"total_tokens":42}`),
+				str("mlflow.llm.cost", `{"input_cost":0.00003,"output_cost":0.0003,"total_cost":0.00033}`),
 				str("mlflow.spanType", `"CHAT_MODEL"`),
 				dbl("temperature", 0.5),
 				str("user.settings", `{"a":1}`),
