@@ -39,9 +39,10 @@ func Valid(s string) bool {
 // preview. The last few valid texts are remembered by identity (where their bytes are and
 // how many), which a remembered string keeps: while it is held its bytes cannot be reused,
 // and Go strings do not change, so a string with the same bytes' address and length is the
-// same text. Short texts are checked again; that is cheaper than remembering them.
+// same text. Short texts, a stream's chunks among them, are checked again: remembering one
+// costs an allocation, and each chunk is checked once anyway.
 const (
-	minRemembered = 128
+	minRemembered = 512
 	rememberedN   = 8
 )
 

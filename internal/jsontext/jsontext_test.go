@@ -101,8 +101,8 @@ func FuzzCompact(f *testing.F) {
 }
 
 func TestValidRemembersByIdentityOnly(t *testing.T) {
-	good := `{"text":"` + strings.Repeat("a", 200) + `"}`
-	bad := `{"text":"` + strings.Repeat("a", 200) + `" }x` // another text, not JSON
+	good := `{"text":"` + strings.Repeat("a", 600) + `"}`
+	bad := `{"text":"` + strings.Repeat("a", 600) + `" }x` // another text, not JSON
 	bad = bad[:len(good)-1] + "x"                          // the same length as good
 	for range 2 {                                          // checked, then remembered
 		if !Valid(good) {
@@ -115,8 +115,8 @@ func TestValidRemembersByIdentityOnly(t *testing.T) {
 	if Valid(good[:len(good)-1]) {
 		t.Error("a prefix of a remembered text (same address) reported valid")
 	}
-	compact, ok := Compact("{\n  \"text\": \"" + strings.Repeat("b", 200) + "\"\n}")
-	if !ok || !Valid(compact) || compact != `{"text":"`+strings.Repeat("b", 200)+`"}` {
+	compact, ok := Compact("{\n  \"text\": \"" + strings.Repeat("b", 600) + "\"\n}")
+	if !ok || !Valid(compact) || compact != `{"text":"`+strings.Repeat("b", 600)+`"}` {
 		t.Errorf("Compact = %q, %v", compact, ok)
 	}
 }
@@ -124,7 +124,7 @@ func TestValidRemembersByIdentityOnly(t *testing.T) {
 func TestValidConcurrent(t *testing.T) {
 	texts := make([]string, 32)
 	for i := range texts {
-		texts[i] = `["` + strings.Repeat(string(rune('a'+i%26)), 150+i) + `"]`
+		texts[i] = `["` + strings.Repeat(string(rune('a'+i%26)), 550+i) + `"]`
 	}
 	done := make(chan bool)
 	for g := 0; g < 4; g++ {
