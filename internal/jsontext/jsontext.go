@@ -19,7 +19,7 @@ const maxRecursiveDepth = 1000
 // than a thousand levels, and encoding/json's iterative one for the rest, so that hostile
 // input cannot make it recurse without bound.
 func Valid(s string) bool {
-	if len(s) >= minRemembered && known(s) {
+	if rememberable(s) && known(s) {
 		return true
 	}
 	var ok bool
@@ -28,7 +28,7 @@ func Valid(s string) bool {
 	} else {
 		ok = json.Valid([]byte(s))
 	}
-	if ok && len(s) >= minRemembered {
+	if ok && rememberable(s) {
 		remember(s)
 	}
 	return ok
@@ -39,12 +39,17 @@ func Valid(s string) bool {
 // preview. The last few valid texts are remembered by identity (where their bytes are and
 // how many), which a remembered string keeps: while it is held its bytes cannot be reused,
 // and Go strings do not change, so a string with the same bytes' address and length is the
-// same text. Short texts, a stream's chunks among them, are checked again: remembering one
-// costs an allocation, and each chunk is checked once anyway.
+// same text (a string made with unsafe over bytes that change later would break this; none
+// is handed here). Short texts, a stream's chunks among them, are checked again: remembering
+// one costs an allocation, and each chunk is checked once anyway. Long ones are checked again
+// too, so that what the remembered texts keep alive is bounded: 8 texts of at most 16 KB.
 const (
 	minRemembered = 512
+	maxRemembered = 16 << 10
 	rememberedN   = 8
 )
+
+func rememberable(s string) bool { return len(s) >= minRemembered && len(s) <= maxRemembered }
 
 var (
 	remembered     [rememberedN]atomic.Pointer[string]
@@ -122,7 +127,7 @@ func Compact(s string) (string, bool) {
 	}
 	b.WriteString(s[run:])
 	out := b.String()
-	if len(out) >= minRemembered {
+	if rememberable(out) {
 		remember(out) // the compaction of valid text is valid
 	}
 	return out, true

@@ -121,6 +121,18 @@ func TestValidRemembersByIdentityOnly(t *testing.T) {
 	}
 }
 
+func TestValidKeepsNoLongTextAlive(t *testing.T) {
+	long := `["` + strings.Repeat("x", maxRemembered) + `"]`
+	if !Valid(long) {
+		t.Fatal("valid text reported invalid")
+	}
+	for i := range remembered {
+		if p := remembered[i].Load(); p != nil && len(*p) > maxRemembered {
+			t.Errorf("a text of %d bytes is remembered, and kept alive", len(*p))
+		}
+	}
+}
+
 func TestValidConcurrent(t *testing.T) {
 	texts := make([]string, 32)
 	for i := range texts {
