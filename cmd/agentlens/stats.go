@@ -178,24 +178,11 @@ func writeStatsTable(w io.Writer, kind, groupBy string, res store.StatsResult) e
 // fullDollars renders a cost as stored, in decimal notation.
 func fullDollars(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
+// statsGroupJSON is a group as --output json prints it: the store's JSON form, but with a
+// key that is null for the traces without one and absent without grouping.
 type statsGroupJSON struct {
-	// Key is null for the group of the traces without the key, and absent without grouping.
-	Key              *string `json:"key,omitempty"`
-	Missing          bool    `json:"missing,omitempty"`
-	Traces           int64   `json:"traces"`
-	Errors           int64   `json:"errors"`
-	ErrorRate        float64 `json:"error_rate"`
-	P50MS            int64   `json:"p50_ms"`
-	P95MS            int64   `json:"p95_ms"`
-	P99MS            int64   `json:"p99_ms"`
-	TracesWithTokens int64   `json:"traces_with_tokens"`
-	InputTokens      int64   `json:"input_tokens"`
-	OutputTokens     int64   `json:"output_tokens"`
-	TotalTokens      int64   `json:"total_tokens"`
-	TracesWithCost   int64   `json:"traces_with_cost"`
-	InputCost        float64 `json:"input_cost"`
-	OutputCost       float64 `json:"output_cost"`
-	TotalCost        float64 `json:"total_cost"`
+	Key *string `json:"key,omitempty"`
+	store.StatsGroup
 }
 
 func writeStatsJSON(w io.Writer, res store.StatsResult) error {
@@ -204,10 +191,7 @@ func writeStatsJSON(w io.Writer, res store.StatsResult) error {
 		Groups  []statsGroupJSON `json:"groups"`
 	}{GroupBy: res.GroupBy, Groups: []statsGroupJSON{}}
 	for _, g := range res.Groups {
-		j := statsGroupJSON{Missing: g.Missing, Traces: g.Traces, Errors: g.Errors, ErrorRate: g.ErrorRate,
-			P50MS: g.P50MS, P95MS: g.P95MS, P99MS: g.P99MS, TracesWithTokens: g.TracesWithTokens,
-			InputTokens: g.InputTokens, OutputTokens: g.OutputTokens, TotalTokens: g.TotalTokens,
-			TracesWithCost: g.TracesWithCost, InputCost: g.InputCost, OutputCost: g.OutputCost, TotalCost: g.TotalCost}
+		j := statsGroupJSON{StatsGroup: g}
 		if res.GroupBy != "" && !g.Missing {
 			j.Key = &g.Key
 		}

@@ -76,12 +76,12 @@ func TestStatsJSONAndCSV(t *testing.T) {
 	str := func(s string) *string { return &s }
 	require.Equal(t, "tag.env", got.GroupBy)
 	require.Equal(t, []statsGroupJSON{
-		{Key: str("dev"), Traces: 1, Errors: 1, ErrorRate: 1, P50MS: 250, P95MS: 250, P99MS: 250},
-		{Key: str("prod"), Traces: 5, Errors: 1, ErrorRate: 0.2, P50MS: 300, P95MS: 2000, P99MS: 2000,
+		{Key: str("dev"), StatsGroup: store.StatsGroup{Traces: 1, Errors: 1, ErrorRate: 1, P50MS: 250, P95MS: 250, P99MS: 250}},
+		{Key: str("prod"), StatsGroup: store.StatsGroup{Traces: 5, Errors: 1, ErrorRate: 0.2, P50MS: 300, P95MS: 2000, P99MS: 2000,
 			TracesWithTokens: 3, InputTokens: 41, OutputTokens: 19, TotalTokens: 60,
-			TracesWithCost: 2, InputCost: 0.625, OutputCost: 0.3125, TotalCost: 0.9375},
-		{Key: str("staging"), Traces: 1, P50MS: 3200, P95MS: 3200, P99MS: 3200,
-			TracesWithTokens: 1, InputTokens: 5, OutputTokens: 7, TotalTokens: 12},
+			TracesWithCost: 2, InputCost: 0.625, OutputCost: 0.3125, TotalCost: 0.9375}},
+		{Key: str("staging"), StatsGroup: store.StatsGroup{Traces: 1, P50MS: 3200, P95MS: 3200, P99MS: 3200,
+			TracesWithTokens: 1, InputTokens: 5, OutputTokens: 7, TotalTokens: 12}},
 	}, got.Groups)
 
 	// The traces without the session id form the missing group, last.

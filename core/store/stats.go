@@ -42,36 +42,45 @@ type StatsResult struct {
 	Groups []StatsGroup
 }
 
-// StatsGroup summarizes the traces of one group.
+// StatsGroup summarizes the traces of one group. Its JSON form (snake_case names, the
+// bucket start left out: the key holds it) is what the CLI's --output json and the MCP
+// server's trace_stats tool print.
 type StatsGroup struct {
 	// Key is the group's value: the name, tag or metadata value, or span type; for a time
 	// bucket its start in UTC as RFC 3339 ("2026-01-02T03:00:00Z"). Empty for the single
 	// group of an ungrouped call.
-	Key string
+	Key string `json:"key"`
 	// Missing marks the group of the traces that have no value for the grouping (no name,
 	// no such tag or metadata key, no span, no model).
-	Missing bool
+	Missing bool `json:"missing,omitempty"`
 	// BucketStart is the start of a time bucket; zero for other groupings.
-	BucketStart time.Time
+	BucketStart time.Time `json:"-"`
 
 	// Traces counts the group's traces; Errors those in state ERROR.
-	Traces, Errors int64
+	Traces int64 `json:"traces"`
+	Errors int64 `json:"errors"`
 	// ErrorRate is Errors / Traces.
-	ErrorRate float64
+	ErrorRate float64 `json:"error_rate"`
 	// P50MS, P95MS and P99MS are percentiles of the traces' execution_time_ms.
-	P50MS, P95MS, P99MS int64
+	P50MS int64 `json:"p50_ms"`
+	P95MS int64 `json:"p95_ms"`
+	P99MS int64 `json:"p99_ms"`
 
 	// TracesWithTokens counts the traces that carry a token usage (metadata
 	// mlflow.trace.tokenUsage holding a JSON object); the sums are over those alone, and a
 	// trace without one adds nothing to them.
-	TracesWithTokens                       int64
-	InputTokens, OutputTokens, TotalTokens int64
+	TracesWithTokens int64 `json:"traces_with_tokens"`
+	InputTokens      int64 `json:"input_tokens"`
+	OutputTokens     int64 `json:"output_tokens"`
+	TotalTokens      int64 `json:"total_tokens"`
 
 	// TracesWithCost counts the traces that carry a cost (metadata mlflow.trace.cost
 	// holding a JSON object, in US dollars); the sums are over those alone, as for tokens.
 	// Grouped by model, a trace's whole cost counts in each model's group, as its tokens do.
-	TracesWithCost                   int64
-	InputCost, OutputCost, TotalCost float64
+	TracesWithCost int64   `json:"traces_with_cost"`
+	InputCost      float64 `json:"input_cost"`
+	OutputCost     float64 `json:"output_cost"`
+	TotalCost      float64 `json:"total_cost"`
 }
 
 // GroupBy kinds, as ParseGroupBy returns them.

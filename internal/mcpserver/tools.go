@@ -144,28 +144,9 @@ type statsInput struct {
 	GroupBy string `json:"group_by,omitempty" jsonschema:"one of name, tag.KEY, metadata.KEY, span_type, model, minute, hour, day (UTC); empty for one group of every matching trace"`
 }
 
-type statsGroup struct {
-	Key              string  `json:"key"`
-	Missing          bool    `json:"missing,omitempty"`
-	Traces           int64   `json:"traces"`
-	Errors           int64   `json:"errors"`
-	ErrorRate        float64 `json:"error_rate"`
-	P50MS            int64   `json:"p50_ms"`
-	P95MS            int64   `json:"p95_ms"`
-	P99MS            int64   `json:"p99_ms"`
-	TracesWithTokens int64   `json:"traces_with_tokens"`
-	InputTokens      int64   `json:"input_tokens"`
-	OutputTokens     int64   `json:"output_tokens"`
-	TotalTokens      int64   `json:"total_tokens"`
-	TracesWithCost   int64   `json:"traces_with_cost"`
-	InputCost        float64 `json:"input_cost"`
-	OutputCost       float64 `json:"output_cost"`
-	TotalCost        float64 `json:"total_cost"`
-}
-
 type statsOutput struct {
-	GroupBy string       `json:"group_by"`
-	Groups  []statsGroup `json:"groups"`
+	GroupBy string             `json:"group_by"`
+	Groups  []store.StatsGroup `json:"groups"`
 }
 
 func (s *Server) traceStats(ctx context.Context, _ *mcp.CallToolRequest, in statsInput) (*mcp.CallToolResult, any, error) {
@@ -177,14 +158,9 @@ func (s *Server) traceStats(ctx context.Context, _ *mcp.CallToolRequest, in stat
 	if err != nil {
 		return nil, nil, err
 	}
-	out := statsOutput{GroupBy: res.GroupBy, Groups: []statsGroup{}}
-	for _, g := range res.Groups {
-		out.Groups = append(out.Groups, statsGroup{
-			Key: g.Key, Missing: g.Missing, Traces: g.Traces, Errors: g.Errors, ErrorRate: g.ErrorRate,
-			P50MS: g.P50MS, P95MS: g.P95MS, P99MS: g.P99MS, TracesWithTokens: g.TracesWithTokens,
-			InputTokens: g.InputTokens, OutputTokens: g.OutputTokens, TotalTokens: g.TotalTokens,
-			TracesWithCost: g.TracesWithCost, InputCost: g.InputCost, OutputCost: g.OutputCost, TotalCost: g.TotalCost,
-		})
+	out := statsOutput{GroupBy: res.GroupBy, Groups: res.Groups}
+	if out.Groups == nil {
+		out.Groups = []store.StatsGroup{} // "groups": [], not null
 	}
 	return nil, out, nil
 }
