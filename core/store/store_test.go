@@ -13,8 +13,11 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/agentlens/agentlens/core/store"
 	"github.com/agentlens/agentlens/core/tracedata"
+	"github.com/agentlens/agentlens/spantypes"
 )
 
 func openTemp(t *testing.T) (*store.Store, string) {
@@ -389,4 +392,56 @@ func TestStoreUsesWAL(t *testing.T) {
 	if len(head) < 20 || head[18] != 2 || head[19] != 2 {
 		t.Fatalf("file format versions %v, want [2 2] (WAL)", head[18:20])
 	}
+}
+
+// One batch may hold the parts of a trace (a child part from another process, then the root
+// part), a part of a trace stored earlier, and more rows than one statement takes: every
+// trace comes out whole, its parts merged, and the others intact.
+func TestExportBatchMergesPartsAndKeepsEveryRow(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openTemp(t)
+	earlier := handMadeTrace("tr-earlier", 3)
+	whole := handMadeTrace("tr-parts", 4)
+	for _, tr := range []*tracedata.Trace{earlier, whole} { // the merge orders spans by start
+		for i := range tr.Spans {
+			tr.Spans[i].StartTimeUnixNano += int64(i)
+		}
+	}
+	earlierChild := *earlier
+	earlierChild.Spans = []tracedata.Span{earlier.Spans[2]}
+	require.NoError(t, st.Export(ctx, &earlierChild))
+
+	child, root := *whole, *whole
+	child.Spans = whole.Spans[3:]
+	child.Info.Tags = map[string]string{"from": "callee"}
+	root.Spans = whole.Spans[:3]
+	earlierRoot := *earlier
+	earlierRoot.Spans = earlier.Spans[:2]
+	batch := []*tracedata.Trace{&child}
+	for i := range 200 { // 2,000 span rows: several statements' worth
+		batch = append(batch, handMadeTrace(fmt.Sprintf("tr-bulk-%03d", i), 10))
+	}
+	batch = append(batch, &root, &earlierRoot)
+	require.NoError(t, st.ExportBatch(ctx, batch))
+
+	got, err := st.GetTrace(ctx, "tr-parts")
+	require.NoError(t, err)
+	require.Equal(t, whole.Spans, got.Spans)
+	require.Equal(t, map[string]string{"from": "callee", "mlflow.traceName": "root", "env": "prod"}, got.Info.Tags)
+	got, err = st.GetTrace(ctx, "tr-earlier")
+	require.NoError(t, err)
+	require.Equal(t, earlier.Spans, got.Spans)
+	for _, id := range []string{"tr-bulk-000", "tr-bulk-117", "tr-bulk-199"} {
+		got, err := st.GetTrace(ctx, id)
+		require.NoError(t, err)
+		require.Len(t, got.Spans, 10, id)
+		require.Equal(t, "prod", got.Info.Tags["env"], id)
+		require.Equal(t, "3", got.Info.Metadata[spantypes.MetaSchemaVersion], id)
+	}
+	res, err := st.SearchTraces(ctx, store.SearchOptions{Filter: "span.name = 'span-9'", MaxResults: 1000})
+	require.NoError(t, err)
+	require.Len(t, res.Traces, 200)
+	res, err = st.SearchTraces(ctx, store.SearchOptions{MaxResults: 1000})
+	require.NoError(t, err)
+	require.Len(t, res.Traces, 202)
 }

@@ -20,8 +20,8 @@ func (s *Store) Export(ctx context.Context, t *tracedata.Trace) error {
 // ExportBatch stores several traces in one transaction: all of them or none.
 func (s *Store) ExportBatch(ctx context.Context, traces []*tracedata.Trace) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		w, err := newTraceWriter(ctx, tx)
-		if err != nil {
+		w := newTraceWriter(tx)
+		if err := w.prepare(ctx, traces); err != nil {
 			return err
 		}
 		defer w.close()
@@ -30,49 +30,161 @@ func (s *Store) ExportBatch(ctx context.Context, traces []*tracedata.Trace) erro
 				return fmt.Errorf("trace %s: %w", t.Info.TraceID, err)
 			}
 		}
-		return nil
+		return w.flush(ctx, true)
 	})
 }
 
-// traceWriter writes traces within one export transaction. The driver prepares a statement
-// at every execution, so rows go in multi-row INSERTs: a handful of statements per trace.
+// maxIDsPerQuery keeps the IN lists well under SQLite's limit on bound variables.
+const maxIDsPerQuery = 500
+
+// maxArgsPerInsert is the most values one multi-row INSERT binds. The driver finds each
+// statement parameter's value by a linear search of the arguments, so a statement's binding
+// costs the square of its argument count: a few hundred values keep that below the cost of
+// preparing another statement.
+const maxArgsPerInsert = 256
+
+// rows are the pending rows of one table: the arguments of multi-row INSERTs. A statement of
+// a full chunk of rows is prepared once per transaction and executed for every full chunk.
+type rows struct {
+	insert string // up to VALUES
+	width  int    // columns
+	args   []any
+	full   *sql.Stmt
+}
+
+func (r *rows) add(args ...any) { r.args = append(r.args, args...) }
+
+// chunk is the number of values of a full statement: whole rows.
+func (r *rows) chunk() int { return maxArgsPerInsert / r.width * r.width }
+
+func (r *rows) query(values int) string {
+	row := "(" + placeholders(r.width) + ")"
+	return r.insert + strings.TrimSuffix(strings.Repeat(row+",", values/r.width), ",")
+}
+
+// flush inserts the pending rows: full chunks with the prepared statement, and the rest, when
+// all is true, with one statement of its own.
+func (r *rows) flush(ctx context.Context, tx *sql.Tx, all bool) error {
+	n := r.chunk()
+	done := 0
+	for ; len(r.args)-done >= n; done += n {
+		if r.full == nil {
+			st, err := tx.PrepareContext(ctx, r.query(n))
+			if err != nil {
+				return err
+			}
+			r.full = st
+		}
+		if _, err := r.full.ExecContext(ctx, r.args[done:done+n]...); err != nil {
+			return err
+		}
+	}
+	if all && done < len(r.args) {
+		if _, err := tx.ExecContext(ctx, r.query(len(r.args)-done), r.args[done:]...); err != nil {
+			return err
+		}
+		done = len(r.args)
+	}
+	rest := copy(r.args, r.args[done:])
+	clear(r.args[rest:])
+	r.args = r.args[:rest]
+	return nil
+}
+
+func (r *rows) close() {
+	if r.full != nil {
+		r.full.Close()
+	}
+}
+
+// traceWriter writes the traces of one export transaction. The driver prepares a statement
+// at every execution, and a statement costs more than the rows it inserts, so the rows of all
+// the batch's traces go in a few multi-row INSERTs per table, sent when a table has
+// a full statement's rows pending and at the end. A trace whose id is already stored, or
+// already written in this batch, is merged with it: the pending rows go first, so that the
+// merge reads them.
 type traceWriter struct {
-	tx          *sql.Tx
-	experiments map[string]bool
-	buf         []byte
-	args        []any
+	tx     *sql.Tx
+	stored map[string]bool // ids in the store before the batch, and those this batch wrote
+	buf    []byte
+	tables [5]rows
 }
 
-func newTraceWriter(_ context.Context, tx *sql.Tx) (*traceWriter, error) {
-	return &traceWriter{tx: tx, experiments: map[string]bool{}}, nil
+const (
+	tTraces = iota
+	tData
+	tTags
+	tMetadata
+	tSpans
+)
+
+func newTraceWriter(tx *sql.Tx) *traceWriter {
+	// OR FAIL: a failing multi-row INSERT keeps the rows before the failure rather than
+	// undoing them, which spares SQLite a statement journal per statement (pages it allocates
+	// and frees each time); the failure rolls the whole transaction back anyway.
+	return &traceWriter{tx: tx, stored: map[string]bool{}, tables: [...]rows{
+		tTraces:   {insert: `INSERT OR FAIL INTO traces VALUES `, width: 8},
+		tData:     {insert: `INSERT OR FAIL INTO trace_data VALUES `, width: 2},
+		tTags:     {insert: `INSERT OR FAIL INTO trace_tags VALUES `, width: 4},
+		tMetadata: {insert: `INSERT OR FAIL INTO trace_metadata VALUES `, width: 4},
+		// A span id repeated within a trace (corrupt input) keeps its first row.
+		tSpans: {insert: `INSERT OR IGNORE INTO spans VALUES `, width: 4},
+	}}
 }
 
-func (w *traceWriter) close() {}
+// prepare creates the batch's experiments that do not exist yet and reads which of its
+// trace ids are stored already, a statement for every maxIDsPerQuery ids.
+func (w *traceWriter) prepare(ctx context.Context, traces []*tracedata.Trace) error {
+	experiments := map[string]bool{}
+	ids := make([]any, 0, len(traces))
+	for _, t := range traces {
+		if exp := experimentOf(&t.Info); !experiments[exp] {
+			experiments[exp] = true
+			if _, err := w.tx.ExecContext(ctx, `INSERT INTO experiments VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+				exp, "experiment "+exp, time.Now().UnixMilli()); err != nil {
+				return err
+			}
+		}
+		ids = append(ids, t.Info.TraceID)
+	}
+	for start := 0; start < len(ids); start += maxIDsPerQuery {
+		chunk := ids[start:min(start+maxIDsPerQuery, len(ids))]
+		rs, err := w.tx.QueryContext(ctx, `SELECT trace_id FROM traces WHERE trace_id IN (`+placeholders(len(chunk))+`)`, chunk...)
+		if err != nil {
+			return err
+		}
+		for rs.Next() {
+			var id string
+			if err := rs.Scan(&id); err != nil {
+				rs.Close()
+				return err
+			}
+			w.stored[id] = true
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
-// maxRowsPerInsert keeps multi-row INSERTs well under SQLite's limit on bound variables.
-const maxRowsPerInsert = 1000
+func experimentOf(info *tracedata.TraceInfo) string {
+	if info.ExperimentID == "" {
+		return DefaultExperimentID
+	}
+	return info.ExperimentID
+}
 
 func (w *traceWriter) write(ctx context.Context, t *tracedata.Trace) error {
 	info := &t.Info
 	if info.TraceID == "" {
 		return errors.New("trace has no id")
 	}
-	exp := info.ExperimentID
-	if exp == "" {
-		exp = DefaultExperimentID
-	}
-	if !w.experiments[exp] {
-		if _, err := w.tx.ExecContext(ctx, `INSERT INTO experiments VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
-			exp, "experiment "+exp, time.Now().UnixMilli()); err != nil {
+	if w.stored[info.TraceID] {
+		if err := w.flush(ctx, true); err != nil {
 			return err
 		}
-		w.experiments[exp] = true
-	}
-	var exists int
-	switch err := w.tx.QueryRowContext(ctx, `SELECT count(*) FROM traces WHERE trace_id = ?`, info.TraceID).Scan(&exists); {
-	case err != nil:
-		return err
-	case exists > 0:
 		merged, err := mergeStored(ctx, w.tx, t)
 		if err != nil {
 			return err
@@ -82,6 +194,7 @@ func (w *traceWriter) write(ctx context.Context, t *tracedata.Trace) error {
 			return err
 		}
 	}
+	w.stored[info.TraceID] = true
 	w.buf = append(w.buf[:0], '[')
 	for i := range t.Spans {
 		if i > 0 {
@@ -90,34 +203,18 @@ func (w *traceWriter) write(ctx context.Context, t *tracedata.Trace) error {
 		w.buf = t.Spans[i].AppendJSON(w.buf)
 	}
 	w.buf = append(w.buf, ']')
-	if _, err := w.tx.ExecContext(ctx, `INSERT INTO traces VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		info.TraceID, exp, string(info.State), info.TimestampMS, info.ExecutionTimeMS,
-		info.ClientRequestID, info.RequestPreview, info.ResponsePreview); err != nil {
-		return err
+	w.tables[tTraces].add(info.TraceID, experimentOf(info), string(info.State), info.TimestampMS, info.ExecutionTimeMS,
+		info.ClientRequestID, info.RequestPreview, info.ResponsePreview)
+	w.tables[tData].add(info.TraceID, string(w.buf))
+	for k, v := range info.Tags {
+		w.tables[tTags].add(info.TraceID, k, v, info.TimestampMS)
 	}
-	if _, err := w.tx.ExecContext(ctx, `INSERT INTO trace_data VALUES (?, ?)`, info.TraceID, string(w.buf)); err != nil {
-		return err
+	for k, v := range info.Metadata {
+		w.tables[tMetadata].add(info.TraceID, k, v, info.TimestampMS)
 	}
-	for _, table := range []struct {
-		name string
-		m    map[string]string
-	}{{"trace_tags", info.Tags}, {"trace_metadata", info.Metadata}} {
-		w.args = w.args[:0]
-		for k, v := range table.m {
-			w.args = append(w.args, info.TraceID, k, v, info.TimestampMS)
-		}
-		if err := w.insertRows(ctx, `INSERT INTO `+table.name+` VALUES `, 4); err != nil {
-			return err
-		}
-	}
-	w.args = w.args[:0]
 	for i := range t.Spans {
 		sp := &t.Spans[i]
-		w.args = append(w.args, info.TraceID, sp.SpanID, sp.Name, sp.SpanType())
-	}
-	// A span id repeated within a trace (corrupt input) keeps its first row.
-	if err := w.insertRows(ctx, `INSERT OR IGNORE INTO spans VALUES `, 4); err != nil {
-		return err
+		w.tables[tSpans].add(info.TraceID, sp.SpanID, sp.Name, sp.SpanType())
 	}
 	// Assessments a trace brings (one read back from a store, say) join those stored; the
 	// stored ones, which a re-export does not remove, win.
@@ -131,19 +228,21 @@ func (w *traceWriter) write(ctx context.Context, t *tracedata.Trace) error {
 			return err
 		}
 	}
-	return nil
+	return w.flush(ctx, false)
 }
 
-// insertRows inserts w.args as rows of width columns, in as few statements as the limit allows.
-func (w *traceWriter) insertRows(ctx context.Context, insert string, width int) error {
-	row := "(" + placeholders(width) + ")"
-	for start := 0; start < len(w.args); start += width * maxRowsPerInsert {
-		chunk := w.args[start:min(start+width*maxRowsPerInsert, len(w.args))]
-		rows := len(chunk) / width
-		query := insert + strings.TrimSuffix(strings.Repeat(row+",", rows), ",")
-		if _, err := w.tx.ExecContext(ctx, query, chunk...); err != nil {
+// flush inserts the tables' pending rows: their full chunks, or, when all is true, every row.
+func (w *traceWriter) flush(ctx context.Context, all bool) error {
+	for i := range w.tables {
+		if err := w.tables[i].flush(ctx, w.tx, all); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func (w *traceWriter) close() {
+	for i := range w.tables {
+		w.tables[i].close()
+	}
 }
