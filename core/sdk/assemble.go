@@ -112,33 +112,46 @@ func (rt *runtime) fillInfo(t *tracedata.Trace, id string, up *live.Update) {
 // sizeStats measures the trace as MLflow does: the JSON size of the whole trace and of each
 // span, with the largest span and the quartiles.
 func sizeStats(t *tracedata.Trace) string {
-	sizes := make([]int, len(t.Spans))
+	var small [16]int
+	sizes := small[:0]
+	if len(t.Spans) > len(small) {
+		sizes = make([]int, 0, len(t.Spans))
+	}
 	total := 0
 	for i := range t.Spans {
-		sizes[i] = t.Spans[i].JSONSize()
-		total += sizes[i] + 1 // and a comma or the closing bracket
+		size := t.Spans[i].JSONSize()
+		sizes = append(sizes, size)
+		total += size + 1 // and a comma or the closing bracket
 	}
 	total += len(`{"info":`) + t.Info.JSONSize() + len(`,"data":{"spans":[`) + len("}}")
 	if len(sizes) == 0 {
 		total++ // the closing bracket
 	}
 	slices.Sort(sizes)
-	pct := func(p float64) int {
+	pct := func(p float64) int64 {
 		if len(sizes) == 0 {
 			return 0
 		}
-		return sizes[int(p*float64(len(sizes)-1)+0.5)]
+		return int64(sizes[int(p*float64(len(sizes)-1)+0.5)])
 	}
-	maxSize := 0
+	var maxSize int64
 	if len(sizes) > 0 {
-		maxSize = sizes[len(sizes)-1]
+		maxSize = int64(sizes[len(sizes)-1])
 	}
-	return `{"total_size_bytes":` + strconv.Itoa(total) +
-		`,"num_spans":` + strconv.Itoa(len(sizes)) +
-		`,"max":` + strconv.Itoa(maxSize) +
-		`,"p25":` + strconv.Itoa(pct(0.25)) +
-		`,"p50":` + strconv.Itoa(pct(0.5)) +
-		`,"p75":` + strconv.Itoa(pct(0.75)) + `}`
+	var buf [160]byte
+	b := append(buf[:0], `{"total_size_bytes":`...)
+	b = strconv.AppendInt(b, int64(total), 10)
+	b = append(b, `,"num_spans":`...)
+	b = strconv.AppendInt(b, int64(len(sizes)), 10)
+	b = append(b, `,"max":`...)
+	b = strconv.AppendInt(b, maxSize, 10)
+	b = append(b, `,"p25":`...)
+	b = strconv.AppendInt(b, pct(0.25), 10)
+	b = append(b, `,"p50":`...)
+	b = strconv.AppendInt(b, pct(0.5), 10)
+	b = append(b, `,"p75":`...)
+	b = strconv.AppendInt(b, pct(0.75), 10)
+	return string(append(b, '}'))
 }
 
 // localRoot returns the trace's root span or, for the part of a trace that continues a

@@ -227,13 +227,22 @@ func appendAttrValue(b []byte, v any) []byte {
 
 // appendQuotedJSONString appends, as a JSON string, the JSON text of the string id.
 func appendQuotedJSONString(b []byte, id string) []byte {
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return jsonenc.AppendString(b, string(jsonenc.AppendString(nil, id)))
-		}
+	if !plainID(id) {
+		return jsonenc.AppendString(b, string(jsonenc.AppendString(nil, id)))
 	}
 	b = append(b, `"\"`...)
 	b = append(b, id...)
 	return append(b, `\""`...)
+}
+
+// plainID reports whether id (a trace id, say) is letters, digits, '-' and '_' only: its JSON
+// string needs no escape.
+func plainID(id string) bool {
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

@@ -60,7 +60,7 @@ func (i *TraceInfo) JSONSize() int {
 		len(`,"trace_location":{"type":"MLFLOW_EXPERIMENT","mlflow_experiment":{"experiment_id":`) + q(i.ExperimentID) +
 		len(`}},"request_time":"`) + len(requestTimeLayout) + len(`","execution_duration_ms":`) + intLen(i.ExecutionTimeMS) +
 		len(`,"state":`) + q(string(i.State)) + len(`}`)
-	if year := time.UnixMilli(i.TimestampMS).UTC().Year(); year < 1000 || year > 9999 {
+	if i.TimestampMS < year1000MS || i.TimestampMS >= year10000MS {
 		var buf [64]byte // a year the layout does not write in four digits
 		n += len(time.UnixMilli(i.TimestampMS).UTC().AppendFormat(buf[:0], requestTimeLayout)) - len(requestTimeLayout)
 	}
@@ -133,9 +133,18 @@ func stringMapSize(m map[string]string, requestID string) int {
 // quotedJSONStringLen returns len(appendQuotedJSONString(nil, id)) without allocating for
 // the usual trace id.
 func quotedJSONStringLen(id string) int {
-	var buf [64]byte
-	return len(appendQuotedJSONString(buf[:0], id))
+	if plainID(id) {
+		return len(`"\"`) + len(id) + len(`\""`)
+	}
+	return len(appendQuotedJSONString(nil, id))
 }
+
+// The request times whose year the layout writes in four digits: from 1000-01-01 to the
+// end of 9999, in Unix milliseconds.
+const (
+	year1000MS  = -30610224000000
+	year10000MS = 253402300800000
+)
 
 func intLen(v int64) int {
 	var buf [20]byte

@@ -37,7 +37,47 @@ func ContextWith(ctx context.Context, s *Span) context.Context {
 	if s == nil || s.rt == nil {
 		return context.WithValue(ctx, spanKey{}, noopSpan)
 	}
-	return context.WithValue(oteltrace.ContextWithSpan(ctx, &s.otel), spanKey{}, s)
+	if otelSpanKey == nil {
+		return context.WithValue(oteltrace.ContextWithSpan(ctx, &s.otel), spanKey{}, s)
+	}
+	return &spanContext{Context: ctx, s: s}
+}
+
+// spanContext is ctx with s as its active span, under spanKey and as its OpenTelemetry span:
+// one context (one allocation) for the two values that oteltrace.ContextWithSpan and
+// context.WithValue would store in two.
+type spanContext struct {
+	context.Context
+	s *Span
+}
+
+func (c *spanContext) Value(key any) any {
+	switch key {
+	case spanKey{}:
+		return c.s
+	case otelSpanKey:
+		return &c.s.otel
+	}
+	return c.Context.Value(key)
+}
+
+// otelSpanKey is the key under which OpenTelemetry looks up the span of a context, as
+// oteltrace.SpanFromContext asks for it; nil should it not ask for one.
+var otelSpanKey = func() any {
+	p := &keyProbe{Context: context.Background()}
+	oteltrace.SpanFromContext(p)
+	return p.key
+}()
+
+// keyProbe is a context that notes the key it was last asked for.
+type keyProbe struct {
+	context.Context
+	key any
+}
+
+func (p *keyProbe) Value(key any) any {
+	p.key = key
+	return nil
 }
 
 // Suppress returns a context under which nothing is traced.

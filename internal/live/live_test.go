@@ -197,3 +197,35 @@ func TestSpanMethodsConcurrentSafe(t *testing.T) {
 		t.Errorf("%d spans, %d root events; want 9, 400", len(spans), len(spans[0].Events))
 	}
 }
+
+// A span's context holds it for agentlens and for OpenTelemetry code alike, through contexts
+// derived from it, and leaves the parent's other values where they were.
+func TestContextCarriesTheSpanForOpenTelemetry(t *testing.T) {
+	next := install(t, Settings{CaptureContent: true})
+	type key struct{}
+	base := context.WithValue(context.Background(), key{}, "kept")
+	ctx, root := Start(base, "root", &StartConfig{})
+	if otelSpanKey == nil {
+		t.Fatal("OpenTelemetry's span key was not found")
+	}
+	derived, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for name, c := range map[string]context.Context{"span context": ctx, "derived": derived} {
+		if FromContext(c) != root {
+			t.Errorf("%s: FromContext = %p, want the root %p", name, FromContext(c), root)
+		}
+		if got := oteltrace.SpanFromContext(c).SpanContext(); !got.Equal(root.otel.sc) {
+			t.Errorf("%s: OpenTelemetry sees %v, want %v", name, got, root.otel.sc)
+		}
+		if c.Value(key{}) != "kept" {
+			t.Errorf("%s: the parent's value is lost", name)
+		}
+	}
+	_, child := Start(derived, "child", &StartConfig{})
+	child.End()
+	root.End()
+	spans := next()
+	if len(spans) != 2 || spans[1].ParentID != spans[0].SpanID {
+		t.Fatalf("spans = %+v", spans)
+	}
+}

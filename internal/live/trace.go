@@ -1,6 +1,7 @@
 package live
 
 import (
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -25,6 +26,7 @@ type Trace struct {
 
 	mu     sync.Mutex
 	spans  []*Span
+	first  [1]*Span                   // spans' first storage: a one-span trace needs no other
 	byID   map[oteltrace.SpanID]*Span // built on the first lookup by id
 	closed bool                       // the root ended; no span joins or ends any more
 	update Update
@@ -56,7 +58,11 @@ func (t *Trace) Root() *Span { return t.root }
 
 // newTrace registers a trace, or returns nil at the open-trace limit.
 func (rt *Runtime) newTrace(tid oteltrace.TraceID) *Trace {
-	t := &Trace{rt: rt, id: "tr-" + tid.String(), started: time.Now()}
+	var id [len("tr-") + 2*len(tid)]byte
+	copy(id[:], "tr-")
+	hex.Encode(id[len("tr-"):], tid[:])
+	t := &Trace{rt: rt, id: string(id[:]), started: time.Now()}
+	t.spans = t.first[:0]
 	rt.mu.Lock()
 	if len(rt.open) >= rt.MaxOpenTraces {
 		rt.mu.Unlock()
