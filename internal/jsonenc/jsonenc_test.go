@@ -506,7 +506,15 @@ func stringCases() []string {
 			cases = append(cases, strings.Repeat("x", pad)+s+strings.Repeat("y", 17-pad))
 		}
 	}
-	return append(cases, strings.Repeat(`{"role":"user","content":"hi"},`, 20))
+	// Long strings take QuotedLen's fast path, or leave it for a byte anywhere in them.
+	long := strings.Repeat(`{"role":"user","content":"hi \\ there"},`, 20)
+	cases = append(cases, long, long[:63], long[:64], long[:65])
+	for _, s := range base {
+		for _, at := range []int{0, 7, 64, 200, len(long)} {
+			cases = append(cases, long[:at]+s+long[at:])
+		}
+	}
+	return cases
 }
 
 func TestAppendString(t *testing.T) {

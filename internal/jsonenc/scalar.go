@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -174,6 +175,11 @@ func appendCompact(dst, src []byte) []byte {
 // QuotedLen returns len(AppendString(nil, s)), the length of s as a JSON string literal,
 // without writing it: measuring is much cheaper than encoding.
 func QuotedLen(s string) int {
+	if len(s) >= 64 && plainASCII(s) {
+		// Only quotes and backslashes to escape: strings.Count finds them many bytes at a
+		// time, several times faster than the loop below on JSON text.
+		return 2 + len(s) + strings.Count(s, `"`) + strings.Count(s, `\`)
+	}
 	n := 2 + len(s)
 	for i := 0; i < len(s); {
 		// Eight ASCII bytes without control characters at a time: their quotes and
@@ -214,6 +220,22 @@ func QuotedLen(s string) int {
 		i += size
 	}
 	return n
+}
+
+// plainASCII reports whether s is ASCII without control characters.
+func plainASCII(s string) bool {
+	var acc uint64
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		acc |= x | (x - 0x20*lsb) // a byte's top bit: non-ASCII, or below 0x20 (or a borrow)
+	}
+	for ; i < len(s); i++ {
+		acc |= uint64(s[i]) | uint64(s[i]-0x20)
+	}
+	return acc&msb == 0
 }
 
 // zeroBytes returns 0x80 in each byte of x that is zero and 0 in the others, exactly (the
