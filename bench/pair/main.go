@@ -9,6 +9,7 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,7 @@ func run(args []string, out io.Writer) error {
 		seed   = fs.Uint64("seed", 0, "seed of the batch order (0: from the clock)")
 		raw    = fs.String("raw", "", "also write every batch's figures to this CSV file")
 		table  = fs.String("table", "", "print the tables of a -raw file again and exit")
+		prof   = fs.String("cpuprofile", "", "write a CPU profile of the run (every arm of the selected cases) to this file")
 	)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -116,6 +118,17 @@ func run(args []string, out io.Writer) error {
 		defer f.Close()
 		rawOut = f
 		fmt.Fprintln(f, "gomaxprocs,case,variant,round,ops,cpu_ns_per_op,gc_ns_per_op,allocs_per_op,bytes_per_op,after_variant")
+	}
+	if *prof != "" {
+		f, err := os.Create(*prof)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
 	for _, p := range ps {

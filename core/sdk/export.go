@@ -63,6 +63,8 @@ type sink struct {
 	// each call waits for the one before, so that they reach it in the order they were made.
 	sideMu   sync.Mutex
 	sideLast chan struct{}
+
+	deadlines *deadlines // of the export attempts of the sink's loop
 }
 
 func newExporter(rt *runtime) *exporter {
@@ -184,6 +186,8 @@ const maxExportBatch = 256
 
 func (e *exporter) sinkLoop(s *sink) {
 	defer e.wg.Done()
+	s.deadlines = newDeadlines(e.ctx)
+	defer s.deadlines.close()
 	batcher, _ := s.dest.(BatchDestination)
 	batch := make([]*tracedata.Trace, 0, maxExportBatch)
 	for {
@@ -268,7 +272,7 @@ func (s *sink) end(count func(n int)) bool {
 // export runs one export of n traces to s with the retry policy and the attempt timeout.
 func (e *exporter) export(s *sink, n int, export func(context.Context) error) error {
 	cfg := &e.rt.cfg
-	return cfg.retry.attempt(e.ctx, cfg.exportTimeout, func(err error) {
+	return cfg.retry.attempt(e.ctx, s.deadlines, cfg.exportTimeout, func(err error) {
 		s.retried.Add(uint64(n))
 		e.rt.rec.Fail("export-retry "+s.name, "destination %s failed, retrying: %w", s.name, err)
 	}, func(ctx context.Context) error {
@@ -374,7 +378,7 @@ func (e *exporter) forward(what string, call func(ctx context.Context, d Assessm
 				e.rt.rec.Fail("assessment "+s.name, "%s not sent to destination %s: %w", what, s.name, err)
 				return
 			}
-			err := e.rt.cfg.retry.attempt(e.ctx, e.rt.cfg.exportTimeout, func(err error) {
+			err := e.rt.cfg.retry.attempt(e.ctx, nil, e.rt.cfg.exportTimeout, func(err error) {
 				e.rt.rec.Fail("assessment-retry "+s.name, "destination %s failed to take %s, retrying: %w", s.name, what, err)
 			}, func(ctx context.Context) error {
 				return safeExport(func() error { return call(ctx, d) })

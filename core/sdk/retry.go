@@ -93,15 +93,32 @@ func WithExportTimeout(d time.Duration) Option {
 
 // attempt runs export until it succeeds, fails for good, or the policy gives up; each
 // attempt gets its own timeout. It calls retried before every retry. Waiting ends early
-// when ctx does (Shutdown past its deadline).
-func (p RetryPolicy) attempt(ctx context.Context, timeout time.Duration, retried func(error), export func(context.Context) error) error {
-	start := time.Now()
+// when ctx does (Shutdown past its deadline). The attempts' contexts come from d, whose
+// parent is ctx, or, with a nil d, from context.WithTimeout.
+func (p RetryPolicy) attempt(ctx context.Context, d *deadlines, timeout time.Duration, retried func(error), export func(context.Context) error) error {
+	var start time.Time // of the first attempt
 	delay := p.Initial
 	for {
-		actx, cancel := context.WithTimeout(ctx, timeout)
-		err := export(actx)
-		timedOut := actx.Err() == context.DeadlineExceeded && ctx.Err() == nil
-		cancel()
+		var err error
+		var timedOut bool
+		if d != nil {
+			actx := d.start(timeout)
+			if start.IsZero() {
+				start = actx.deadline.Add(-timeout)
+			}
+			if err = export(actx); err != nil {
+				timedOut = actx.Err() == context.DeadlineExceeded && ctx.Err() == nil
+			}
+			d.end(actx)
+		} else {
+			if start.IsZero() {
+				start = time.Now()
+			}
+			actx, cancel := context.WithTimeout(ctx, timeout)
+			err = export(actx)
+			timedOut = actx.Err() == context.DeadlineExceeded && ctx.Err() == nil
+			cancel()
+		}
 		if err == nil {
 			return nil
 		}
