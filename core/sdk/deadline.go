@@ -31,7 +31,7 @@ func newDeadlines(parent context.Context) *deadlines {
 		d.mu.Lock()
 		defer d.mu.Unlock()
 		if d.current != nil {
-			d.current.cancel(context.Cause(parent))
+			d.current.cancel(parent.Err())
 		}
 	})
 	return d
@@ -50,8 +50,8 @@ func (d *deadlines) start(timeout time.Duration) *attemptContext {
 	c := &attemptContext{d: d, deadline: time.Now().Add(timeout)}
 	d.mu.Lock()
 	d.current = c
-	if d.parent.Err() != nil {
-		c.cancel(context.Cause(d.parent))
+	if err := d.parent.Err(); err != nil {
+		c.cancel(err)
 	}
 	d.mu.Unlock()
 	return c
@@ -138,14 +138,10 @@ func (c *attemptContext) Err() error {
 	return c.err
 }
 
-// Value looks keys up in the parent, except the one context.Cause asks for: the parent's
-// cancellation state is not the attempt's, so Cause falls back to Err.
-func (c *attemptContext) Value(key any) any {
-	if key == causeKey {
-		return nil
-	}
-	return c.d.parent.Value(key)
-}
+// Value looks keys up in the parent. context.Cause finds the parent's cancellation state
+// there: the parent's cause once the parent is canceled, else none, and then Cause returns
+// Err.
+func (c *attemptContext) Value(key any) any { return c.d.parent.Value(key) }
 
 // AfterFunc arranges for f to run in its own goroutine once c is done, as context.AfterFunc
 // does; contexts derived from c (context.WithCancel) use it to learn that c is done without
@@ -169,22 +165,4 @@ func (c *attemptContext) AfterFunc(f func()) (stop func() bool) {
 		c.after[i] = nil
 		return true
 	}
-}
-
-// causeKey is the key context.Cause looks up to find the cancellation cause of a context.
-var causeKey = func() any {
-	p := &keyProbe{Context: context.Background()}
-	_ = context.Cause(p)
-	return p.key
-}()
-
-// keyProbe is a context that notes the key it was last asked for.
-type keyProbe struct {
-	context.Context
-	key any
-}
-
-func (p *keyProbe) Value(key any) any {
-	p.key = key
-	return nil
 }
