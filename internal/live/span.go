@@ -112,11 +112,15 @@ func (rt *Runtime) startRoot(ctx context.Context, name string, cfg *StartConfig)
 		putUint64(tid[:8], rand.Uint64())
 		putUint64(tid[8:], rand.Uint64())
 	}
-	tr := rt.newTrace(tid)
+	now := time.Now()
+	tr := rt.newTrace(tid, now)
 	if tr == nil {
 		return ctx, noopSpan
 	}
-	s := &Span{rt: rt, tr: tr, root: true, name: name}
+	s := &Span{rt: rt, tr: tr, root: true, name: name, start: cfg.Start}
+	if s.start.IsZero() {
+		s.start = now // one reading of the clock for the trace and its root
+	}
 	s.otel.sc = newSpanContext(tid)
 	switch {
 	case remote:
@@ -139,7 +143,9 @@ func (rt *Runtime) startChild(ctx context.Context, parent *Span, name string, cf
 
 // begin records the start of s and adds it to its trace.
 func (rt *Runtime) begin(ctx context.Context, s *Span, cfg *StartConfig) (context.Context, *Span) {
-	s.start = cfg.Start
+	if s.start.IsZero() {
+		s.start = cfg.Start
+	}
 	if s.start.IsZero() {
 		s.start = time.Now()
 	}

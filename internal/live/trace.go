@@ -56,12 +56,12 @@ func (t *Trace) Runtime() *Runtime { return t.rt }
 // Root returns the root span.
 func (t *Trace) Root() *Span { return t.root }
 
-// newTrace registers a trace, or returns nil at the open-trace limit.
-func (rt *Runtime) newTrace(tid oteltrace.TraceID) *Trace {
+// newTrace registers a trace started now, or returns nil at the open-trace limit.
+func (rt *Runtime) newTrace(tid oteltrace.TraceID, now time.Time) *Trace {
 	var id [len("tr-") + 2*len(tid)]byte
 	copy(id[:], "tr-")
 	hex.Encode(id[len("tr-"):], tid[:])
-	t := &Trace{rt: rt, id: string(id[:]), started: time.Now()}
+	t := &Trace{rt: rt, id: string(id[:]), started: now}
 	t.spans = t.first[:0]
 	rt.mu.Lock()
 	if len(rt.open) >= rt.MaxOpenTraces {
