@@ -24,7 +24,6 @@ func (s *Store) ExportBatch(ctx context.Context, traces []*tracedata.Trace) erro
 		if err := w.prepare(ctx, traces); err != nil {
 			return err
 		}
-		defer w.close()
 		for _, t := range traces {
 			if err := w.write(ctx, t); err != nil {
 				return fmt.Errorf("trace %s: %w", t.Info.TraceID, err)
@@ -43,13 +42,12 @@ const maxIDsPerQuery = 500
 // preparing another statement.
 const maxArgsPerInsert = 256
 
-// rows are the pending rows of one table: the arguments of multi-row INSERTs. A statement of
-// a full chunk of rows is prepared once per transaction and executed for every full chunk.
+// rows are the pending rows of one table: the arguments of multi-row INSERTs.
 type rows struct {
 	insert string // up to VALUES
 	width  int    // columns
 	args   []any
-	full   *sql.Stmt
+	full   string // the INSERT of a full chunk, made once
 }
 
 func (r *rows) add(args ...any) { r.args = append(r.args, args...) }
@@ -62,20 +60,16 @@ func (r *rows) query(values int) string {
 	return r.insert + strings.TrimSuffix(strings.Repeat(row+",", values/r.width), ",")
 }
 
-// flush inserts the pending rows: full chunks with the prepared statement, and the rest, when
-// all is true, with one statement of its own.
+// flush inserts the pending rows: full chunks, and the rest, when all is true, with one
+// statement of its own.
 func (r *rows) flush(ctx context.Context, tx *sql.Tx, all bool) error {
 	n := r.chunk()
 	done := 0
 	for ; len(r.args)-done >= n; done += n {
-		if r.full == nil {
-			st, err := tx.PrepareContext(ctx, r.query(n))
-			if err != nil {
-				return err
-			}
-			r.full = st
+		if r.full == "" {
+			r.full = r.query(n)
 		}
-		if _, err := r.full.ExecContext(ctx, r.args[done:done+n]...); err != nil {
+		if _, err := tx.ExecContext(ctx, r.full, r.args[done:done+n]...); err != nil {
 			return err
 		}
 	}
@@ -89,12 +83,6 @@ func (r *rows) flush(ctx context.Context, tx *sql.Tx, all bool) error {
 	clear(r.args[rest:])
 	r.args = r.args[:rest]
 	return nil
-}
-
-func (r *rows) close() {
-	if r.full != nil {
-		r.full.Close()
-	}
 }
 
 // traceWriter writes the traces of one export transaction. The driver prepares a statement
@@ -241,8 +229,3 @@ func (w *traceWriter) flush(ctx context.Context, all bool) error {
 	return nil
 }
 
-func (w *traceWriter) close() {
-	for i := range w.tables {
-		w.tables[i].close()
-	}
-}
