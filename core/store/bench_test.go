@@ -63,6 +63,9 @@ func benchmarkSearch(b *testing.B, n int) {
 			t.Info.Tags["customer"] = fmt.Sprintf("c-%d", i%1000) // n/1000 traces each
 			t.Info.Tags["env"] = []string{"prod", "dev", "staging", "test"}[i%4]
 			t.Info.Metadata[spantypes.MetaSession] = fmt.Sprintf("s-%d", i%500)
+			if i%1000 == 7 {
+				t.Spans[2].Name = "rare-step" // n/1000 traces
+			}
 			batch = append(batch, t)
 		}
 		if err := st.ExportBatch(ctx, batch); err != nil {
@@ -77,6 +80,10 @@ func benchmarkSearch(b *testing.B, n int) {
 		fmt.Sprintf("timestamp_ms >= %d", t0+n/2),
 		"tag.env = 'prod' AND execution_time_ms >= 0",
 		"name RLIKE '^root'",
+		"span.name = 'span-1'", // every trace
+		"span.type = 'TOOL'",   // every trace
+		"span.name = 'rare-step'",
+		"span.name LIKE 'rare%'",
 	} {
 		b.Run(filter, func(b *testing.B) {
 			b.ReportAllocs()

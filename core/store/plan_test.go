@@ -87,4 +87,14 @@ func TestSearchPlansUseIndexes(t *testing.T) {
 			}
 		}
 	}
+	// A span name or type is probed trace by trace through the spans of that trace, never
+	// through every span of the name or type.
+	for _, filter := range []string{"span.name = 'retrieve'", "span.type = 'LLM'", "span.name LIKE 'ret%'", "span.type != 'TOOL'"} {
+		all := plan(filter, []string{"timestamp_ms DESC"})
+		for _, w := range []string{"SCAN t USING INDEX traces_time", "SEARCH s USING INDEX spans_trace_span (trace_id=?)"} {
+			if !strings.Contains(all, w) {
+				t.Errorf("%s: plan lacks %q:\n%s", filter, w, all)
+			}
+		}
+	}
 }

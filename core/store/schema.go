@@ -13,7 +13,7 @@ import (
 )
 
 // schemaVersion is the schema this build writes; migrations[i] moves version i to i+1.
-const schemaVersion = 3
+const schemaVersion = 4
 
 var migrations = []string{
 	// Tags and metadata carry their trace's start time so that a tag search ordered by time
@@ -87,6 +87,12 @@ var migrations = []string{
 	// Ordering by duration (the UI's duration column) reads an index instead of sorting
 	// every trace.
 	`CREATE INDEX IF NOT EXISTS traces_duration ON traces (execution_time_ms, timestamp_ms);`,
+	// A span.name or span.type clause probes each trace's spans by trace id, walking the
+	// traces in order. With an index on the name (or the type) SQLite answered each probe
+	// from it instead, reading every span of that name in the store for every trace probed:
+	// 10 s for a name that every one of 100,000 traces has. Without them a probe reads the
+	// few rows of one trace, and each stored span costs two index entries fewer.
+	`DROP INDEX IF EXISTS spans_name; DROP INDEX IF EXISTS spans_type;`,
 }
 
 // migrate brings the schema to schemaVersion, one transaction per step, so that processes

@@ -445,3 +445,35 @@ func TestExportBatchMergesPartsAndKeepsEveryRow(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, res.Traces, 202)
 }
+
+// A store written before span searches stopped using name and type indexes loses them on
+// its first open by a writer, and keeps its traces.
+func TestMigrationDropsSpanNameAndTypeIndexes(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v3.db")
+	st, err := store.Open(path)
+	require.NoError(t, err)
+	require.NoError(t, st.Export(ctx, handMadeTrace("tr-v3", 3)))
+	st.Close()
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	defer db.Close()
+	_, err = db.Exec(`CREATE INDEX spans_name ON spans (name); CREATE INDEX spans_type ON spans (type);
+		UPDATE agentlens_schema SET version = 3`)
+	require.NoError(t, err)
+	indexes := func() (n int) {
+		require.NoError(t, db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('spans_name', 'spans_type')`).Scan(&n))
+		return n
+	}
+	require.Equal(t, 2, indexes())
+	st, err = store.Open(path)
+	require.NoError(t, err)
+	defer st.Close()
+	require.Equal(t, 0, indexes())
+	var version int
+	require.NoError(t, db.QueryRow(`SELECT version FROM agentlens_schema`).Scan(&version))
+	require.Equal(t, 4, version)
+	res, err := st.SearchTraces(ctx, store.SearchOptions{Filter: "span.name = 'span-2'"})
+	require.NoError(t, err)
+	require.Len(t, res.Traces, 1)
+}

@@ -228,4 +228,3 @@ func (w *traceWriter) flush(ctx context.Context, all bool) error {
 	}
 	return nil
 }
-
