@@ -42,7 +42,7 @@ func Clean(s string) string {
 // Truncate cuts s to at most n characters (runes; an invalid byte counts as one), the last
 // three being "..." when it was cut, as MLflow cuts previews and metadata.
 func Truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	if len(s) <= n || utf8.RuneCountInString(s) <= n { // a string has no more runes than bytes
 		return s
 	}
 	if n <= 3 {
