@@ -4,9 +4,7 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/tidwall/gjson"
-
-	"github.com/agentlens/agentlens/internal/jsontext"
+	"github.com/agentlens/agentlens/internal/jsonenc"
 	"github.com/agentlens/agentlens/spantypes"
 )
 
@@ -40,22 +38,12 @@ func (c Cost) AppendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
-// appendJSONFloat writes f as encoding/json does: the shortest decimal that reads back as f,
-// in exponent form only for very small or very large magnitudes.
+// appendJSONFloat writes f as encoding/json does, NaN and infinities as 0.
 func appendJSONFloat(b []byte, f float64) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		f = 0
 	}
-	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
-		b = strconv.AppendFloat(b, f, 'e', -1, 64)
-		// "1e-07" as encoding/json writes it: "1e-7".
-		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-			b[n-2] = b[n-1]
-			b = b[:n-1]
-		}
-		return b
-	}
-	return strconv.AppendFloat(b, f, 'f', -1, 64)
+	return jsonenc.AppendFloat(b, f)
 }
 
 // String renders c compactly in dollars, e.g. "$0.0025 in / $0.005 out / $0.0075 total".
@@ -77,38 +65,14 @@ func (s *Span) Cost() (Cost, bool) {
 // parseCost reads a cost object: the three figures, each a number or null, a missing one
 // counting 0 as MLflow sums it; anything else is not a cost.
 func parseCost(js string) (Cost, bool) {
-	obj, ok := jsontext.Object(js)
-	if !ok {
-		return Cost{}, false
-	}
-	var c Cost
-	obj.ForEach(func(key, v gjson.Result) bool {
-		var f *float64
-		switch key.Str {
-		case "input_cost":
-			f = &c.InputCost
-		case "output_cost":
-			f = &c.OutputCost
-		case "total_cost":
-			f = &c.TotalCost
-		default:
-			return true
-		}
-		switch v.Type {
-		case gjson.Null:
-		case gjson.Number:
-			x, err := strconv.ParseFloat(v.Raw, 64)
-			*f, ok = x, err == nil && !math.IsInf(x, 0)
-		default:
-			ok = false
-		}
-		return ok
+	f, ok := readFigures(js, &costKeys, func(raw string) (float64, bool) {
+		x, err := strconv.ParseFloat(raw, 64)
+		return x, err == nil && !math.IsInf(x, 0)
 	})
-	if !ok {
-		return Cost{}, false
-	}
-	return c, true
+	return Cost{InputCost: f[0], OutputCost: f[1], TotalCost: f[2]}, ok
 }
+
+var costKeys = [3]string{"input_cost", "output_cost", "total_cost"}
 
 // SetCost records c as mlflow.llm.cost; a zero total is filled in as input + output.
 func (s *Span) SetCost(c Cost) {

@@ -107,37 +107,42 @@ func (s *Span) TokenUsage() (TokenUsage, bool) {
 // parseTokenUsage reads a token usage object in place (this runs for every span of every
 // trace): the three counts, each an integer or null; anything else is not a usage.
 func parseTokenUsage(js string) (TokenUsage, bool) {
+	n, ok := readFigures(js, &usageKeys, func(raw string) (int64, bool) {
+		i, err := strconv.ParseInt(raw, 10, 64)
+		return i, err == nil
+	})
+	return TokenUsage{InputTokens: n[0], OutputTokens: n[1], TotalTokens: n[2]}, ok
+}
+
+var usageKeys = [3]string{"input_tokens", "output_tokens", "total_tokens"}
+
+// readFigures reads an object of three figures, the values of keys in order: each a number
+// that read parses, or null; a missing or null one is 0, and other keys are passed over.
+// Anything else (not an object, a figure of another type or one read rejects) is not such
+// an object: ok is false and the figures are 0.
+func readFigures[N int64 | float64](js string, keys *[3]string, read func(raw string) (N, bool)) (f [3]N, ok bool) {
 	obj, ok := jsontext.Object(js)
 	if !ok {
-		return TokenUsage{}, false
+		return f, false
 	}
-	var u TokenUsage
 	obj.ForEach(func(key, v gjson.Result) bool {
-		var n *int64
-		switch key.Str {
-		case "input_tokens":
-			n = &u.InputTokens
-		case "output_tokens":
-			n = &u.OutputTokens
-		case "total_tokens":
-			n = &u.TotalTokens
-		default:
-			return true
+		i := 0
+		for i < len(keys) && keys[i] != key.Str {
+			i++
 		}
-		switch v.Type {
-		case gjson.Null:
-		case gjson.Number:
-			i, err := strconv.ParseInt(v.Raw, 10, 64)
-			*n, ok = i, err == nil
+		switch {
+		case i == len(keys), v.Type == gjson.Null:
+		case v.Type == gjson.Number:
+			f[i], ok = read(v.Raw)
 		default:
 			ok = false
 		}
 		return ok
 	})
 	if !ok {
-		return TokenUsage{}, false
+		return [3]N{}, false
 	}
-	return u, true
+	return f, true
 }
 
 // SetAttribute sets attribute key to the JSON encoding of v (a value JSON cannot encode is

@@ -36,6 +36,12 @@ func AppendString(dst []byte, s string) []byte {
 	return appendQuoted(dst, s)
 }
 
+// AppendFloat appends f as encoding/json writes a float64 (same rules as Append: NaN and
+// infinities, which JSON has no numbers for, as the strings "NaN", "+Inf" and "-Inf").
+func AppendFloat(dst []byte, f float64) []byte {
+	return appendFloat(dst, f, 64)
+}
+
 // fastMaxDepth bounds the nesting handled by the reflection-free path; deeper
 // subtrees are handed to the general path, told how deep they are, so that
 // MaxDepth counts the whole nesting.
