@@ -261,20 +261,20 @@ func statsSQL(experiments []string, clauses []Clause, kind, key string) (string,
 	b.sql.WriteString(`), r AS (SELECT ms, err, g, usage, cost, ` +
 		`row_number() OVER (PARTITION BY g ORDER BY ms) AS rn, count(*) OVER (PARTITION BY g) AS n FROM m) ` +
 		`SELECT g, count(*), sum(err), ` +
-		nearestRank(50) + `, ` + nearestRank(95) + `, ` + nearestRank(99) + `, count(usage), ` +
-		`coalesce(sum(CAST(json_extract(usage, '$.input_tokens') AS INTEGER)), 0), ` +
-		`coalesce(sum(CAST(json_extract(usage, '$.output_tokens') AS INTEGER)), 0), ` +
-		// A usage without a total counts its input and output.
-		`coalesce(sum(CAST(coalesce(json_extract(usage, '$.total_tokens'), ` +
-		`coalesce(json_extract(usage, '$.input_tokens'), 0) + coalesce(json_extract(usage, '$.output_tokens'), 0)) AS INTEGER)), 0), ` +
-		`count(cost), ` +
-		`coalesce(sum(CAST(json_extract(cost, '$.input_cost') AS REAL)), 0.0), ` +
-		`coalesce(sum(CAST(json_extract(cost, '$.output_cost') AS REAL)), 0.0), ` +
-		// A cost without a total counts its input and output, as a usage does.
-		`coalesce(sum(CAST(coalesce(json_extract(cost, '$.total_cost'), ` +
-		`coalesce(json_extract(cost, '$.input_cost'), 0) + coalesce(json_extract(cost, '$.output_cost'), 0)) AS REAL)), 0.0) ` +
+		nearestRank(50) + `, ` + nearestRank(95) + `, ` + nearestRank(99) + `, ` +
+		figureSums("usage", "tokens", "INTEGER", "0") + `, ` + figureSums("cost", "cost", "REAL", "0.0") + ` ` +
 		`FROM r GROUP BY g ORDER BY g IS NULL, g`)
 	return b.sql.String(), b.args
+}
+
+// figureSums is the SQL of the count of col's non-NULL objects and the sums of their
+// input_X, output_X and total_X figures, cast to typ, zero written zero; an object without
+// a total counts its input and output.
+func figureSums(col, x, typ, zero string) string {
+	field := func(name string) string { return `json_extract(` + col + `, '$.` + name + `_` + x + `')` }
+	sum := func(v string) string { return `coalesce(sum(CAST(` + v + ` AS ` + typ + `)), ` + zero + `)` }
+	return `count(` + col + `), ` + sum(field("input")) + `, ` + sum(field("output")) + `, ` +
+		sum(`coalesce(`+field("total")+`, coalesce(`+field("input")+`, 0) + coalesce(`+field("output")+`, 0))`)
 }
 
 // jsonObject is the SQL of col when it holds a JSON object, else NULL.

@@ -101,7 +101,7 @@ func Header(t *tracedata.Trace) string {
 	return line
 }
 
-// dollars renders a cost rounded to a millionth of a dollar, without trailing zeros.
+// Dollars renders a cost rounded to a millionth of a dollar, without trailing zeros.
 func Dollars(v float64) string {
 	r := math.Round(v*1e6) / 1e6
 	if r == 0 || math.IsNaN(r) {
